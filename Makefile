@@ -1,0 +1,41 @@
+# korwatch: `make run` analyses seeds/, `make test` checks everything. Each target builds .venv when missing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+INPUT ?= seeds
+OUT ?= outputs
+NBVAL := --nbval-lax --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg
+
+.DEFAULT_GOAL := help
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+## venv: create .venv and install the pinned requirements (the other targets do this themselves)
+venv: $(STAMP)
+
+## run: clean the articles in INPUT (default seeds/), execute the notebooks on them, write notebooks + CSVs to OUT (default outputs/)
+run: $(STAMP)
+	HF_HUB_OFFLINE=1 $(BIN)/korwatch run $(INPUT) --out $(OUT)
+
+## test: unit tests plus nbval on the committed notebooks, offline
+test: $(STAMP)
+	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest tests notebooks $(NBVAL)
+
+## lab: open the notebooks in JupyterLab
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+## notebooks: re-execute the committed notebooks in place (after changing the package or the seeds)
+notebooks: $(STAMP)
+	cd notebooks && for nb in [0-9][0-9]_*.ipynb; do HF_HUB_OFFLINE=1 ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace $$nb || exit 1; done
+
+## help: list the targets
+help:
+	@awk '/^## /{sub(/^## /,""); split($$0,a,": "); printf "  make %-10s %s\n", a[1], a[2]}' $(MAKEFILE_LIST)
+
+.PHONY: venv run test lab notebooks help
