@@ -1,0 +1,201 @@
+"""Cleaning: each rule family, normalisation, language flags and analyst rules."""
+
+import pandas as pd
+import pytest
+
+from korwatch_utils.articles import ARTICLE_COLUMNS, load_articles
+from korwatch_utils.cleaning import (
+    clean, detect_language, fix_mojibake, foreign_paragraphs, load_rules, normalize, normalize_quotes,
+    normalize_whitespace, removed_by_rule, size_summary,
+)
+
+LEAD = "Kementerian Luar Negeri Korea Selatan mendesak penarikan segera pasukan Korea Utara dari Rusia."
+TAIL = "Presiden Yoon Suk Yeol mengecam pengerahan itu sebagai ancaman terhadap keamanan global."
+
+
+def clean_text(tmp_path, text, **kwargs):
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    return clean(load_articles(tmp_path).articles, **kwargs)
+
+
+@pytest.mark.parametrize(
+    "line, rule",
+    [
+        ("Baca juga: Korut Luncurkan Dua Rudal Nuklir dalam Simulasi Perang", "related_link"),
+        ("BACA JUGA: Rusia Cap Jurnalis Pemenang Nobel", "related_link"),
+        ("Berita terkait: Kim Jong Un kunjungi Vladivostok", "related_link"),
+        ("[iklan_2]", "ad_placeholder"),
+        ("ADVERTISEMENT", "ad_placeholder"),
+        ("SCROLL TO CONTINUE WITH CONTENT", "ad_placeholder"),
+        ("Sumber: https://example.com/berita/123.html", "source_line"),
+        ("Foto: ANTARA/Aditya Pradana", "credit_line"),
+        ("Cek berita dan artikel yg lain di Google News dan ikuti WhatsApp channel mediaindonesia.com", "promotion"),
+        ("Dapatkan update berita pilihan setiap hari dari Kompas.com. Mari bergabung di Grup Telegram", "promotion"),
+        ("Download aplikasi Detikcom sekarang", "promotion"),
+        ("Editor : Thalatie Yani", "editor_line"),
+        ("Pewarta: Fulan Fulani", "editor_line"),
+        ("Ren Hao – NTD", "byline"),
+        ("visitaaponce.com", "site_name"),
+        ("www.cnnindonesia.com", "site_name"),
+        ("Bagikan", "share_buttons"),
+    ],
+)
+def test_boilerplate_line_is_removed_and_body_kept(tmp_path, line, rule):
+    cleaned = clean_text(tmp_path, f"{LEAD}\n\n{line}\n\n{TAIL}\n")
+    assert list(cleaned.removed.rule) == [rule]
+    assert list(cleaned.removed.line_no) == [3]
+    assert cleaned.articles.loc[0, "text"] == f"{LEAD}\n\n{TAIL}"
+
+
+@pytest.mark.parametrize(
+    "marker, rule",
+    [
+        ("Komentar (0)", "comment_section"),
+        ("Comments", "comment_section"),
+        ("3 Komentar", "comment_section"),
+        ("Tinggalkan Balasan", "comment_section"),
+        ("Leave a Reply", "comment_section"),
+        ("Alamat email Anda tidak akan dipublikasikan. Ruas yang wajib ditandai *", "comment_section"),
+        ("Your email address will not be published.", "comment_section"),
+        ("Terkini Lainnya", "section_label"),
+        ("Tautan Sahabat", "section_label"),
+        ("Berita Terkait", "section_label"),
+    ],
+)
+def test_marker_removes_everything_after_it(tmp_path, marker, rule):
+    text = f"{LEAD}\n\n{marker}\n\nBudi\n\nMantap beritanya, terima kasih atas informasinya ya min!\n\nLink: a.com"
+    cleaned = clean_text(tmp_path, text)
+    assert cleaned.articles.loc[0, "text"] == LEAD
+    assert set(cleaned.removed.rule) == {rule}
+    assert list(cleaned.removed.line_no) == [3, 5, 7, 9]
+
+
+@pytest.mark.parametrize("stamp", ["July 22, 2024 @ 7:15 pm", "22 Juli 2024 pukul 19.15", "2 jam lalu"])
+def test_spam_comment_with_author_and_timestamp_is_removed(tmp_path, stamp):
+    text = f"{LEAD}\n{TAIL}\npxhs\n{stamp}\nWonderful web site Lots of useful info here thanks to your effort\n"
+    cleaned = clean_text(tmp_path, text)
+    assert cleaned.articles.loc[0, "text"] == f"{LEAD}\n\n{TAIL}"
+    assert list(cleaned.removed.rule) == ["comment"] * 3
+
+
+def test_timestamp_before_any_body_is_not_a_comment_section(tmp_path):
+    cleaned = clean_text(tmp_path, f"22 Juli 2024 pukul 19.15\n{LEAD}\n{TAIL}\n")
+    assert cleaned.articles.loc[0, "text"] == f"{LEAD}\n\n{TAIL}"
+    assert list(cleaned.removed.line_no) == [1]
+
+
+@pytest.mark.parametrize(
+    "line, kept, fragment, rule",
+    [
+        (f"{LEAD} (Hui)", LEAD, "(Hui)", "inline_credit"),
+        (f"{LEAD} (AFP/Cah)", LEAD, "(AFP/Cah)", "inline_credit"),
+        (f"{LEAD[:-1]} [iklan_1] sore ini.", f"{LEAD[:-1]} sore ini.", "[iklan_1]", "ad_placeholder"),
+        ("Putin dan Kim dalam pertemuan di Amur. (Sumber: Sputnik) |", "Putin dan Kim dalam pertemuan di Amur.",
+         "(Sumber: Sputnik) |", "photo_credit"),
+    ],
+)
+def test_inline_fragments_are_cut_and_recorded(tmp_path, line, kept, fragment, rule):
+    cleaned = clean_text(tmp_path, f"{TAIL}\n{line}\n")
+    assert cleaned.articles.loc[0, "text"] == f"{TAIL}\n\n{kept}"
+    assert cleaned.removed[["line_no", "text", "rule"]].values.tolist() == [[2, fragment, rule]]
+
+
+def test_parenthesised_names_in_body_are_not_credits(tmp_path):
+    body = "Korea Selatan menyatakan keprihatinan atas pakta itu. (Korea Utara)\nPasukan dikirim ke Kursk (Rusia)"
+    cleaned = clean_text(tmp_path, f"{LEAD}\n{body}\n")
+    assert cleaned.removed.empty
+
+
+def test_title_moves_to_metadata_and_repeats_go(tmp_path):
+    title = "Korea Selatan Murka Rusia dan Korea Utara Jalin Pakta Pertahanan"
+    cleaned = clean_text(tmp_path, f"{title}\n\n{title.upper()}\n\n{LEAD}\n\n{TAIL}")
+    assert cleaned.articles.loc[0, "title"] == title
+    assert list(cleaned.removed.rule) == ["title", "repeated_title"]
+    assert cleaned.articles.loc[0, "text"] == f"{LEAD}\n\n{TAIL}"
+
+
+def test_first_sentence_is_not_taken_for_a_title(tmp_path):
+    cleaned = clean_text(tmp_path, f"{LEAD}\n{TAIL}\n")
+    assert cleaned.articles.loc[0, "title"] == ""
+    assert cleaned.removed.empty
+
+
+def test_source_url_becomes_metadata(tmp_path):
+    cleaned = clean_text(tmp_path, f"{LEAD}\nSumber: https://contoh.id/berita-1.html\n")
+    assert cleaned.articles.loc[0, "url"] == "https://contoh.id/berita-1.html"
+
+
+def test_mojibake_is_repaired_without_changing_words():
+    assert fix_mojibake("Korea Selatan donâ€™t") == "Korea Selatan don’t"
+    assert fix_mojibake("CafÃ© di Seoul") == "Café di Seoul"
+    assert fix_mojibake(LEAD) == LEAD
+    assert fix_mojibake("Kim Jong-un, ‘kebangkitan’") == "Kim Jong-un, ‘kebangkitan’"
+
+
+def test_quotes_and_whitespace_are_normalised():
+    assert normalize_quotes("“Seoul” ‘kuat’") == "\"Seoul\" 'kuat'"
+    assert normalize_whitespace("\u00a0 Presiden\u200b  Rusia\t Putin \n  baris ") == "Presiden Rusia Putin\nbaris"
+    assert normalize("â€œSeoulâ€\x9d") == '"Seoul"'
+
+
+def test_language_flags_paragraphs_but_keeps_body(tmp_path):
+    english = "The foreign ministry said the troops must be withdrawn immediately from Russia."
+    cleaned = clean_text(tmp_path, f"{LEAD}\n{english}\n{TAIL}\n")
+    assert english in cleaned.articles.loc[0, "text"]  # flagged, not removed
+    flagged = foreign_paragraphs(cleaned.paragraphs)
+    assert flagged[["line_no", "lang", "rule"]].values.tolist() == [[2, "en", ""]]
+    assert cleaned.articles.loc[0, "lang"] == "id"
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        (LEAD, "id"),
+        ("Kementerian Luar Negeri Korea Selatan pada 14 Juni mengeluarkan pernyataan bahwa Kim Jong Un dan Putin "
+         "akan kembali bertemu.", "id"),
+        ("Kerajaan Malaysia akan melaksanakan dasar baharu bagi membantu rakyat yang terjejas akibat banjir.", "ms"),
+        ("North Korea denied sending troops to Russia, calling the reports groundless rumours.", "en"),
+        ("Kim Jong Un", ""),
+    ],
+)
+def test_detect_language(text, lang):
+    assert detect_language(text) == lang
+
+
+def test_analyst_rules_extend_the_shipped_ones(tmp_path):
+    rules = tmp_path / "mysite.csv"
+    rules.write_text("rule,action,pattern,description\nmysite_footer,line,^Follow @mysite\\b,footer\n", encoding="utf-8")
+    cleaned = clean_text(tmp_path, f"{LEAD}\nFollow @mysite on X\n", rules=load_rules(rules))
+    assert list(cleaned.removed.rule) == ["mysite_footer"]
+
+
+@pytest.mark.parametrize(
+    "row, message",
+    [("x,delete,^a$,", "action must be one of"), ("x,line,(unclosed,", "bad pattern for rule 'x'")],
+)
+def test_bad_rules_file_says_where(tmp_path, row, message):
+    rules = tmp_path / "bad.csv"
+    rules.write_text(f"rule,action,pattern,description\n{row}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=message):
+        load_rules(rules)
+
+
+def test_summaries(seeds_cleaned):
+    sizes = size_summary(seeds_cleaned)
+    assert (sizes.chars_clean < sizes.chars_loaded).all()
+    assert (sizes.kept_pct > 80).all()
+    by_rule = removed_by_rule(seeds_cleaned.removed)
+    assert by_rule.removals.sum() == len(seeds_cleaned.removed)
+    assert by_rule.removals.is_monotonic_decreasing
+
+
+def test_raw_text_is_untouched(seeds_dir, seeds_cleaned):
+    for row in seeds_cleaned.articles.itertuples():
+        raw = (seeds_dir / f"{row.doc_id}.txt").read_text(encoding="utf-8")
+        assert row.raw_text == raw
+
+
+def test_empty_table_cleans_to_empty_tables():
+    cleaned = clean(pd.DataFrame(columns=ARTICLE_COLUMNS))
+    assert cleaned.articles.empty and cleaned.removed.empty and cleaned.paragraphs.empty
+    assert isinstance(removed_by_rule(cleaned.removed), pd.DataFrame)
