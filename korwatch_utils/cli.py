@@ -1,0 +1,146 @@
+"""`korwatch ...`: the headless twin of the notebooks, writing CSV."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from korwatch_utils import __version__
+from korwatch_utils.articles import DEFAULT_MAX_BYTES, load_articles
+from korwatch_utils.cleaning import clean, load_rules, removed_by_rule, size_summary
+
+CLEAN_COLUMNS = ["doc_id", "title", "published", "outlet", "url", "lang", "n_chars", "text"]
+NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+
+
+class UsageError(Exception):
+    """A problem with what the user asked for: printed on one line, exit status 2."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `korwatch` console script."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except (UsageError, FileNotFoundError, NotADirectoryError, ValueError) as error:
+        print(f"korwatch: error: {error}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # e.g. `korwatch clean seeds | head`
+        return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="korwatch",
+        description="Analyse Indonesian news about the Korean Peninsula and Russia. "
+        "Each command reads a folder or files of articles and writes CSV to stdout.",
+    )
+    parser.add_argument("--version", action="version", version=f"korwatch {__version__}")
+    commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
+
+    def command(name: str, handler, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.add_argument("path", nargs="+", metavar="PATH", help="a folder of articles, or article files")
+        sub.add_argument("--max-mb", type=float, default=DEFAULT_MAX_BYTES / 1e6,
+                         help="skip files larger than this many MB (default %(default)s)")
+        sub.set_defaults(handler=handler)
+        return sub
+
+    command("report", _report, "Write the load report (path, doc_id, status, reason) as CSV.")
+    for name, handler, help_text in [
+        ("clean", _clean, "Write the cleaned articles (doc_id, title, published, outlet, url, lang, n_chars, text) as CSV."),
+        ("removed", _removed, "Write every removed line or fragment (doc_id, line_no, text, rule) as CSV."),
+        ("by-rule", _by_rule, "Write removals grouped by rule (rule, removals, articles, example) as CSV."),
+        ("summary", _summary, "Write per-article sizes before and after cleaning as CSV."),
+        ("paragraphs", _paragraphs, "Write every input paragraph with its language and the rule that removed it as CSV."),
+    ]:
+        command(name, handler, help_text).add_argument(
+            "--rules", metavar="CSV", help="an extra boilerplate rules file, applied after the shipped rules")
+    run = command("run", _run, "Clean the articles, execute the notebooks on them and write notebooks and CSVs to --out.")
+    run.add_argument("--out", default="outputs", help="output folder (default %(default)s)")
+    run.add_argument("--rules", metavar="CSV", help="an extra boilerplate rules file")
+    run.add_argument("--notebooks", default=str(NOTEBOOKS_DIR), help="folder of the numbered notebooks")
+    return parser
+
+
+def _load(args):
+    return load_articles(args.path, max_bytes=int(args.max_mb * 1e6))
+
+
+def _clean_all(args):
+    loaded = _load(args)
+    return loaded, clean(loaded.articles, rules=load_rules(args.rules))
+
+
+def _write(frame: pd.DataFrame) -> int:
+    frame.to_csv(sys.stdout, index=False)
+    return 0
+
+
+def _report(args) -> int:
+    return _write(_load(args).report)
+
+
+def _clean(args) -> int:
+    _, cleaned = _clean_all(args)
+    return _write(cleaned.articles[CLEAN_COLUMNS])
+
+
+def _removed(args) -> int:
+    _, cleaned = _clean_all(args)
+    return _write(cleaned.removed)
+
+
+def _by_rule(args) -> int:
+    _, cleaned = _clean_all(args)
+    return _write(removed_by_rule(cleaned.removed))
+
+
+def _summary(args) -> int:
+    _, cleaned = _clean_all(args)
+    return _write(size_summary(cleaned))
+
+
+def _paragraphs(args) -> int:
+    _, cleaned = _clean_all(args)
+    return _write(cleaned.paragraphs)
+
+
+def _run(args) -> int:
+    import papermill  # imported here: only `run` needs it, and it is slow to import
+
+    if len(args.path) != 1 or not Path(args.path[0]).is_dir():
+        raise UsageError("run takes one folder of articles")
+    source = Path(args.path[0]).resolve()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    loaded, cleaned = _clean_all(args)
+    tables = {
+        "load_report.csv": loaded.report,
+        "articles.csv": cleaned.articles[CLEAN_COLUMNS],
+        "removed.csv": cleaned.removed,
+        "paragraphs.csv": cleaned.paragraphs,
+        "summary.csv": size_summary(cleaned),
+    }
+    for name, frame in tables.items():
+        frame.to_csv(out / name, index=False)
+    notebooks = sorted(Path(args.notebooks).glob("[0-9][0-9]_*.ipynb"))
+    if not notebooks:
+        raise UsageError(f"no numbered notebooks in {args.notebooks}")
+    parameters = {"input_dir": str(source), "rules_file": str(Path(args.rules).resolve()) if args.rules else None}
+    for notebook in notebooks:
+        print(f"executing {notebook.name} on {source}", file=sys.stderr)
+        papermill.execute_notebook(
+            str(notebook), str(out / notebook.name), parameters=parameters,
+            cwd=str(notebook.parent), progress_bar=False,
+        )
+    print(f"wrote {len(tables)} CSVs and {len(notebooks)} notebooks to {out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,31 @@
+"""The notebooks run on a folder other than seeds/, headless, as `korwatch run` does it."""
+
+from pathlib import Path
+
+import pandas as pd
+
+from korwatch_utils.cli import main
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+
+
+def test_korwatch_run_executes_notebooks_on_another_folder(tmp_path, capsys):
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "a.txt").write_text(
+        "Kim Jong Un Tiba di Vladivostok\n\nPemimpin Korea Utara Kim Jong Un tiba di Vladivostok pada Selasa "
+        "untuk bertemu Presiden Rusia Vladimir Putin.\n\nBaca juga: Putin ke Pyongyang\n", encoding="utf-8")
+    (articles / "b.html").write_text(
+        "<html><body><article><p>Kementerian Luar Negeri Korea Selatan memanggil duta besar Rusia di Seoul "
+        "pada hari Kamis untuk memprotes pakta pertahanan itu.</p></article></body></html>", encoding="utf-8")
+    (articles / "broken.txt").write_bytes(b"\x00\x01\x02" * 50)
+    out = tmp_path / "out"
+    assert main(["run", str(articles), "--out", str(out), "--notebooks", str(NOTEBOOKS)]) == 0
+    executed = sorted(p.name for p in out.glob("*.ipynb"))
+    assert executed == sorted(p.name for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    report = pd.read_csv(out / "load_report.csv", keep_default_na=False)
+    assert report.set_index("doc_id").loc["broken", "status"] == "skipped"
+    removed = pd.read_csv(out / "removed.csv", keep_default_na=False)
+    assert set(removed.rule) == {"title", "related_link"}
+    text = (out / "01_cleaning.ipynb").read_text(encoding="utf-8")
+    assert "Kim Jong Un tiba di Vladivostok" in text and "000_123b081560ab25d8" not in text
