@@ -34,8 +34,19 @@ lab: $(STAMP)
 notebooks: $(STAMP)
 	cd notebooks && for nb in [0-9][0-9]_*.ipynb; do HF_HUB_OFFLINE=1 ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace $$nb || exit 1; done
 
+## models: rebuild the shipped Stanza models from ../shared/data (DATA=... for another folder); resumable
+DATA ?= ../shared/data
+models: $(STAMP)
+	$(BIN)/python -m training.build_all --data $(DATA)
+
+## benchmarks: print NER and tokenizer quality and pipeline speed (needs ../shared/data)
+benchmarks: $(STAMP)
+	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/ner_quality.py --data $(DATA)
+	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/tokenizer_quality.py --data $(DATA)
+	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/ner_speed.py --data $(DATA)
+
 ## help: list the targets
 help:
 	@awk '/^## /{sub(/^## /,""); split($$0,a,": "); printf "  make %-10s %s\n", a[1], a[2]}' $(MAKEFILE_LIST)
 
-.PHONY: venv run test lab notebooks help
+.PHONY: venv run test lab notebooks models benchmarks help

@@ -1,0 +1,74 @@
+"""Reproduce every shipped model: `python -m training.build_all [--data DIR]` (or `make models`).
+
+Stages run in order and are resumable: a finished stage (its outputs plus a
+done-marker in training/work/) is skipped; durations go to
+training/stage_times.jsonl. The last stage copies the models into
+korwatch_utils/models/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+from pathlib import Path
+
+from training.charlm import train_charlm
+from training.convert_ner import convert
+from training.stages import DEFAULT_DATA, ROOT, WORK, run_stage
+from training.train_ner import train_ner
+from training.train_tokenizer import prepare, train_tokenizer
+from training.word_vectors import train_vectors
+
+MODELS = ROOT / "korwatch_utils" / "models"
+SHIPPED = {
+    "id_korwatch_tokenizer.pt": WORK / "tokenize_model" / "id_korwatch_tokenizer.pt",
+    "id_korwatch_nertagger.pt": WORK / "ner_model" / "id_korwatch_nertagger.pt",
+    "id_korwatch.pretrain.pt": WORK / "id_korwatch.pretrain.pt",
+}
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the shared data folder (default ../shared/data)")
+    parser.add_argument("--ner-steps", type=int, default=6000)
+    parser.add_argument("--tokenizer-steps", type=int, default=4000)
+    parser.add_argument("--charlm", action="store_true", help="train character LMs and use them in the NER tagger")
+    parser.add_argument("--force", nargs="*", default=[], help="stages to rebuild even if done")
+    args = parser.parse_args(argv)
+    data = args.data.resolve()
+
+    def stage(name, outputs, build):
+        run_stage(name, outputs, build, force=name in args.force)
+
+    ner_dir, pretrain = WORK / "ner", SHIPPED["id_korwatch.pretrain.pt"]
+    tok_dir = WORK / "tokenize"
+    stage("convert_ner", [ner_dir / "train.json"], lambda: convert(data, ner_dir))
+    stage("word_vectors", [pretrain],
+          lambda: train_vectors(data / "corpus", WORK / "vectors" / "id_korwatch.vec.txt", pretrain))
+    stage("tokenizer_data", [tok_dir / "train.toklabels"], lambda: prepare(data, tok_dir))
+    tokenizer = SHIPPED["id_korwatch_tokenizer.pt"]
+    stage("train_tokenizer", [tokenizer],
+          lambda: train_tokenizer(tok_dir, tokenizer.parent, tokenizer.name, steps=args.tokenizer_steps))
+
+    extra: list[str] = []
+    if args.charlm:
+        charlm_dir = WORK / "charlm"
+        for direction in ("forward", "backward"):
+            path = charlm_dir / f"id_korwatch_{direction}_charlm.pt"
+            stage(f"charlm_{direction}", [path], lambda d=direction, p=path: train_charlm(data / "corpus", charlm_dir, d, p))
+            extra += [f"--charlm_{direction}_file", str(path)]
+        extra.append("--charlm")
+        SHIPPED["id_korwatch_forward_charlm.pt"] = charlm_dir / "id_korwatch_forward_charlm.pt"
+        SHIPPED["id_korwatch_backward_charlm.pt"] = charlm_dir / "id_korwatch_backward_charlm.pt"
+    ner = SHIPPED["id_korwatch_nertagger.pt"]
+    stage("train_ner", [ner], lambda: train_ner(ner_dir, pretrain, ner.parent, ner.name, max_steps=args.ner_steps,
+                                                extra=extra))
+
+    MODELS.mkdir(parents=True, exist_ok=True)
+    for name, source in SHIPPED.items():
+        shutil.copy(source, MODELS / name)
+        print(f"shipped {MODELS / name} ({source.stat().st_size / 1e6:.1f} MB)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,145 @@
+"""Convert the Indonesian NER sets to Stanza's JSON format with one PER/ORG/LOC tag set.
+
+Rejoins hyphenated words the sets split ("sama - sama" -> "sama-sama", as UD
+and real text have them), drops duplicate sentences, and drops every training
+sentence that also occurs in an evaluation split.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+TAG_MAP = {"PERSON": "PER", "PER": "PER", "ORGANIZATION": "ORG", "ORGANISATION": "ORG", "ORG": "ORG",
+           "LOCATION": "LOC", "PLACE": "LOC", "LOC": "LOC"}
+HYPHENS = {"-", "–"}
+
+Sentence = list[tuple[str, str]]
+
+# (output name, source file relative to data/ner, token column, tag column)
+TRAIN_SOURCES = [
+    ("idner_train", "idner-news-2k/train.txt", 0, 2),
+    ("nerui1_train", "indolem-nerui/train.01.tsv", 0, 1),
+    ("nergrit_train", "nergrit-indonlu/train_preprocess.txt", 0, 1),
+]
+# NER-UI fold-1 dev selects the model during training; the other three are never trained on.
+EVAL_SOURCES = [
+    ("nerui1_dev", "indolem-nerui/dev.01.tsv", 0, 1),
+    ("nerui1_test", "indolem-nerui/test.01.tsv", 0, 1),
+    ("idner_dev", "idner-news-2k/dev.txt", 0, 2),
+    ("nergrit_valid", "nergrit-indonlu/valid_preprocess.txt", 0, 1),
+]
+
+
+def read_columns(path: Path, token_col: int, tag_col: int) -> list[Sentence]:
+    """Sentences of (token, tag) from a token-per-line file with blank lines between sentences."""
+    sentences, current = [], []
+    for line in path.read_text(encoding="utf-8").replace("\r", "").split("\n"):
+        if not line.strip():
+            if current:
+                sentences.append(current)
+            current = []
+            continue
+        parts = line.split("\t") if "\t" in line else line.split(" ")
+        current.append((parts[token_col], map_tag(parts[tag_col].strip())))
+    if current:
+        sentences.append(current)
+    return sentences
+
+
+def map_tag(tag: str) -> str:
+    """B-PERSON -> B-PER, I-PLACE -> I-LOC; O stays O."""
+    if tag == "O" or "-" not in tag:
+        return "O"
+    prefix, _, label = tag.partition("-")
+    return f"{prefix}-{TAG_MAP[label.upper()]}"
+
+
+def rejoin_hyphens(sentence: Sentence) -> tuple[Sentence, int]:
+    """Join word - word into word-word when it is one word; return the sentence and the joins made.
+
+    One word when a side starts in lower case (sama-sama, antar-Korea,
+    Jong-un) or both sides lie in the same entity (Asia-Pasifik as one LOC);
+    "JAKARTA - Presiden" (a dateline) and "Rusia - Korea" across two entities stay apart.
+    """
+    out: Sentence = []
+    joins = 0
+    i = 0
+    while i < len(sentence):
+        if (out and i + 1 < len(sentence) and sentence[i][0] in HYPHENS
+                and _joinable(out[-1], sentence[i + 1])):
+            left_token, left_tag = out.pop()
+            out.append((f"{left_token}-{sentence[i + 1][0]}", left_tag))
+            joins += 1
+            i += 2
+            continue
+        out.append(sentence[i])
+        i += 1
+    return out, joins
+
+
+def _joinable(left: tuple[str, str], right: tuple[str, str]) -> bool:
+    (lt, ltag), (rt, rtag) = left, right
+    if not (lt[-1:].isalnum() and rt[:1].isalnum()):
+        return False
+    same_entity = ltag != "O" and rtag == f"I-{ltag[2:]}"
+    if ltag == "O" and rtag == "O":
+        return lt[:1].islower() or rt[:1].islower()
+    return same_entity
+
+
+def to_stanza(sentences: list[Sentence]) -> list[list[dict]]:
+    return [[{"text": token, "ner": tag} for token, tag in sentence] for sentence in sentences]
+
+
+def convert(data: Path, out: Path) -> dict:
+    """Write <name>.json for every split plus train.json (all training sets); return counts."""
+    out.mkdir(parents=True, exist_ok=True)
+    stats: dict = {}
+    joins_total = 0
+
+    def load(sources):
+        nonlocal joins_total
+        loaded = {}
+        for name, rel, token_col, tag_col in sources:
+            rejoined = []
+            for sentence in read_columns(data / "ner" / rel, token_col, tag_col):
+                sentence, joins = rejoin_hyphens(sentence)
+                joins_total += joins
+                rejoined.append(sentence)
+            loaded[name] = rejoined
+        return loaded
+
+    evals = load(EVAL_SOURCES)
+    held_out = {_key(s) for sentences in evals.values() for s in sentences}
+    for name, sentences in evals.items():
+        unique = _dedupe(sentences, set())
+        (out / f"{name}.json").write_text(json.dumps(to_stanza(unique), ensure_ascii=False), encoding="utf-8")
+        stats[name] = {"sentences": len(unique), "duplicates_dropped": len(sentences) - len(unique)}
+
+    combined: list[Sentence] = []
+    seen: set = set()
+    for name, sentences in load(TRAIN_SOURCES).items():
+        kept = _dedupe(sentences, seen, exclude=held_out)
+        stats[name] = {"sentences": len(kept), "dropped": len(sentences) - len(kept)}
+        (out / f"{name}.json").write_text(json.dumps(to_stanza(kept), ensure_ascii=False), encoding="utf-8")
+        combined.extend(kept)
+    (out / "train.json").write_text(json.dumps(to_stanza(combined), ensure_ascii=False), encoding="utf-8")
+    stats["train"] = {"sentences": len(combined)}
+    stats["hyphen_joins"] = joins_total
+    return stats
+
+
+def _key(sentence: Sentence) -> tuple[str, ...]:
+    return tuple(token.lower() for token, _ in sentence)
+
+
+def _dedupe(sentences: list[Sentence], seen: set, exclude: set = frozenset()) -> list[Sentence]:
+    kept = []
+    for sentence in sentences:
+        key = _key(sentence)
+        if key in seen or key in exclude:
+            continue
+        seen.add(key)
+        kept.append(sentence)
+    return kept

@@ -1,0 +1,84 @@
+"""Train Stanza's tokenizer (tokens and sentences) on UD Indonesian GSD 2018 train + CSUI train."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+GSD = "UD_Indonesian-GSD"
+CSUI = "UD_Indonesian-CSUI"
+TRAIN_FILES = [f"{GSD}/id_gsd-ud-train.2018.conllu", f"{CSUI}/id_csui-ud-train.conllu"]
+DEV_FILE = f"{GSD}/id_gsd-ud-dev.conllu"
+TEST_FILES = {"gsd_test": f"{GSD}/id_gsd-ud-test.conllu", "csui_test": f"{CSUI}/id_csui-ud-test.conllu"}
+
+
+def collapse_mwt(conllu: str) -> str:
+    """Replace each multi-word token by one word carrying its surface form.
+
+    GSD 2018 has no multi-word tokens while CSUI and GSD 2025 split clitics
+    (menyetujuinya = menyetujui + nya). korwatch's pipeline has no MWT
+    expander, so the tokenizer learns surface tokens: words equal tokens.
+    """
+    out = []
+    for block in conllu.strip().split("\n\n"):
+        lines, skip_until, number = [], 0, 0
+        renumber: list[str] = []
+        for line in block.split("\n"):
+            if not line or line.startswith("#"):
+                lines.append(line)
+                continue
+            cols = line.split("\t")
+            if "." in cols[0]:
+                continue  # empty nodes carry no surface text
+            if "-" in cols[0]:
+                first, last = (int(x) for x in cols[0].split("-"))
+                skip_until = last
+                number += 1
+                renumber.append(_word(number, cols[1], cols[1], "X", cols[9]))
+                continue
+            if int(cols[0]) <= skip_until:
+                continue
+            number += 1
+            renumber.append(_word(number, cols[1], cols[2], cols[3], cols[9]))
+        out.append("\n".join(lines + renumber))
+    return "\n\n".join(out) + "\n\n"
+
+
+def _word(number: int, form: str, lemma: str, upos: str, misc: str) -> str:
+    """A CoNLL-U word line; the tree is a flat one rooted at word 1 (the scorer needs a valid tree)."""
+    head, deprel = ("0", "root") if number == 1 else ("1", "dep")
+    return "\t".join([str(number), form, lemma, upos, "_", "_", head, deprel, "_", misc])
+
+
+def prepare(data: Path, work: Path) -> dict:
+    """Write train/dev txt, character labels and gold CoNLL-U into work/."""
+    from stanza.utils.datasets import conllu_to_text, prepare_tokenizer_data
+
+    work.mkdir(parents=True, exist_ok=True)
+    train = "".join(collapse_mwt((data / "ud" / f).read_text(encoding="utf-8")) for f in TRAIN_FILES)
+    splits = {"train": train, "dev": collapse_mwt((data / "ud" / DEV_FILE).read_text(encoding="utf-8"))}
+    counts = {}
+    for name, text in splits.items():
+        conllu = work / f"{name}.conllu"
+        conllu.write_text(text, encoding="utf-8")
+        conllu_to_text.convert_text(str(conllu), str(work / f"{name}.txt"))
+        prepare_tokenizer_data.main([str(work / f"{name}.txt"), str(conllu), "-o", str(work / f"{name}.toklabels"),
+                                     "-m", str(work / f"{name}-mwt.json")])
+        counts[name] = text.count("\n\n")
+    return counts
+
+
+def train_tokenizer(work: Path, save_dir: Path, save_name: str, *, steps: int) -> dict:
+    """Run stanza.models.tokenizer in a subprocess with fixed seed."""
+    args = [
+        sys.executable, "-m", "stanza.models.tokenizer", "--mode", "train", "--lang", "id", "--shorthand", "id_korwatch",
+        "--txt_file", str(work / "train.txt"), "--label_file", str(work / "train.toklabels"),
+        "--dev_txt_file", str(work / "dev.txt"), "--dev_label_file", str(work / "dev.toklabels"),
+        "--dev_conll_gold", str(work / "dev.conllu"), "--conll_file", str(work / "dev.pred.conllu"),
+        "--save_dir", str(save_dir), "--save_name", save_name, "--steps", str(steps), "--eval_steps", "500",
+        "--seed", "1234",
+    ]
+    print(" ".join(args), flush=True)
+    subprocess.run(args, check=True)
+    return {"steps": steps}

@@ -1,0 +1,37 @@
+"""Word2vec vectors on ../shared/data/corpus, saved as a Stanza pretrain file."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+# The NER sets split punctuation off words but keep hyphenated and apostrophe words whole.
+TOKEN = re.compile(r"\w+(?:[-']\w+)*|[^\w\s]")
+SEED = 1234
+
+
+def corpus_sentences(corpus_dir: Path) -> list[list[str]]:
+    """Lower-cased token lists, one per corpus line (Stanza's NER looks words up lower-cased)."""
+    sentences = []
+    for path in sorted(corpus_dir.glob("*.txt")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            tokens = TOKEN.findall(line.lower())
+            if len(tokens) > 2:
+                sentences.append(tokens)
+    return sentences
+
+
+def train_vectors(corpus_dir: Path, vectors_txt: Path, pretrain_pt: Path, *, dim: int = 100) -> dict:
+    """Train skip-gram word2vec, write the word2vec text file, and convert it to Stanza's .pt."""
+    from gensim.models import Word2Vec
+    from stanza.models.common.pretrain import Pretrain
+
+    sentences = corpus_sentences(corpus_dir)
+    model = Word2Vec(sentences, vector_size=dim, window=5, min_count=3, sg=1, negative=10, epochs=5,
+                     workers=2, seed=SEED)
+    vectors_txt.parent.mkdir(parents=True, exist_ok=True)
+    model.wv.save_word2vec_format(str(vectors_txt), binary=False)
+    pretrain_pt.unlink(missing_ok=True)
+    pretrain = Pretrain(str(pretrain_pt), str(vectors_txt), max_vocab=-1)
+    pretrain.load()
+    return {"sentences": len(sentences), "tokens": sum(map(len, sentences)), "vocab": len(model.wv)}
