@@ -11,6 +11,7 @@ import pandas as pd
 from korwatch_utils import __version__
 from korwatch_utils.articles import DEFAULT_MAX_BYTES, load_articles
 from korwatch_utils.cleaning import clean, load_rules, removed_by_rule, size_summary
+from korwatch_utils.ner import ModelFilesError
 
 CLEAN_COLUMNS = ["doc_id", "title", "published", "outlet", "url", "lang", "n_chars", "text"]
 NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
@@ -26,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.handler(args)
-    except (UsageError, FileNotFoundError, NotADirectoryError, ValueError) as error:
+    except (UsageError, ModelFilesError, FileNotFoundError, NotADirectoryError, ValueError) as error:
         print(f"korwatch: error: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # e.g. `korwatch clean seeds | head`
@@ -60,6 +61,9 @@ def _parser() -> argparse.ArgumentParser:
     ]:
         command(name, handler, help_text).add_argument(
             "--rules", metavar="CSV", help="an extra boilerplate rules file, applied after the shipped rules")
+    command("ner", _ner, "Write the entity mentions (doc_id, sent_id, start_char, end_char, text, type, entity) "
+            "found by the shipped Stanza model in the cleaned articles as CSV.").add_argument(
+        "--rules", metavar="CSV", help="an extra boilerplate rules file")
     run = command("run", _run, "Clean the articles, execute the notebooks on them and write notebooks and CSVs to --out.")
     run.add_argument("--out", default="outputs", help="output folder (default %(default)s)")
     run.add_argument("--rules", metavar="CSV", help="an extra boilerplate rules file")
@@ -108,6 +112,13 @@ def _summary(args) -> int:
 def _paragraphs(args) -> int:
     _, cleaned = _clean_all(args)
     return _write(cleaned.paragraphs)
+
+
+def _ner(args) -> int:
+    from korwatch_utils.ner import annotate
+
+    _, cleaned = _clean_all(args)
+    return _write(annotate(cleaned.articles).mentions)
 
 
 def _run(args) -> int:

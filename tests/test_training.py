@@ -2,7 +2,7 @@
 
 import pytest
 
-from training.convert_ner import map_tag, rejoin_hyphens
+from training.convert_ner import harmonise_locations, location_names, map_tag, rejoin_hyphens
 from training.evaluate import bio_spans, span_scores
 from training.train_tokenizer import collapse_mwt
 
@@ -42,3 +42,15 @@ def test_collapse_mwt_keeps_surface_tokens():
               "\troot\t_\t_\n2\tnya\tnya\tPRON\t_\t_\t1\tobj\t_\tSpaceAfter=No\n3\t.\t.\tPUNCT\t_\t_\t1\tpunct\t_\t_\n")
     lines = [line.split("\t") for line in collapse_mwt(conllu).strip().split("\n")[1:]]
     assert [(cols[0], cols[1], cols[6]) for cols in lines] == [("1", "menyetujuinya", "0"), ("2", ".", "1")]
+
+
+def test_location_names_and_harmonisation():
+    loc = [("di", "O"), ("Korea", "B-LOC"), ("Selatan", "I-LOC")]
+    ambiguous = [("Bank", "B-ORG"), ("Korea", "I-ORG"), ("Selatan", "I-ORG")]
+    once_untagged = [("Korea", "O"), ("Selatan", "O"), ("menolak", "O")]
+    names = location_names([loc] * 9 + [ambiguous] * 5 + [once_untagged])
+    assert names == {("Korea", "Selatan")}  # 9 of 10 outside other names; inside ORG does not count
+    assert location_names([loc] * 8 + [once_untagged] * 2) == set()  # 80 % is below the bar
+    relabelled, changed = harmonise_locations([once_untagged, ambiguous], names)
+    assert changed == 1
+    assert relabelled == [[("Korea", "B-LOC"), ("Selatan", "I-LOC"), ("menolak", "O")], ambiguous]

@@ -31,14 +31,17 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the shared data folder (default ../shared/data)")
     parser.add_argument("--ner-steps", type=int, default=6000)
-    parser.add_argument("--tokenizer-steps", type=int, default=4000)
+    parser.add_argument("--tokenizer-steps", type=int, default=15000)
     parser.add_argument("--charlm", action="store_true", help="train character LMs and use them in the NER tagger")
     parser.add_argument("--force", nargs="*", default=[], help="stages to rebuild even if done")
+    parser.add_argument("--only", nargs="*", default=None,
+                        help="run just these stages and ship nothing (e.g. to train two stages at once)")
     args = parser.parse_args(argv)
     data = args.data.resolve()
 
     def stage(name, outputs, build):
-        run_stage(name, outputs, build, force=name in args.force)
+        if args.only is None or name in args.only:
+            run_stage(name, outputs, build, force=name in args.force)
 
     ner_dir, pretrain = WORK / "ner", SHIPPED["id_korwatch.pretrain.pt"]
     tok_dir = WORK / "tokenize"
@@ -64,6 +67,8 @@ def main(argv=None) -> None:
     stage("train_ner", [ner], lambda: train_ner(ner_dir, pretrain, ner.parent, ner.name, max_steps=args.ner_steps,
                                                 extra=extra))
 
+    if args.only is not None:
+        return
     MODELS.mkdir(parents=True, exist_ok=True)
     for name, source in SHIPPED.items():
         shutil.copy(source, MODELS / name)

@@ -2,12 +2,15 @@
 
 Rejoins hyphenated words the sets split ("sama - sama" -> "sama-sama", as UD
 and real text have them), drops duplicate sentences, and drops every training
-sentence that also occurs in an evaluation split.
+sentence that also occurs in an evaluation split. IDNER-news-2k leaves most
+country names untagged where NER-UI and NERGrit tag them LOC; its training
+split is harmonised to the majority convention (see `harmonise_locations`).
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 TAG_MAP = {"PERSON": "PER", "PER": "PER", "ORGANIZATION": "ORG", "ORGANISATION": "ORG", "ORG": "ORG",
@@ -88,6 +91,58 @@ def _joinable(left: tuple[str, str], right: tuple[str, str]) -> bool:
     return same_entity
 
 
+def location_names(sentences: list[Sentence], *, min_count: int = 3, min_share: float = 0.9) -> set[tuple[str, ...]]:
+    """Token sequences tagged LOC in at least min_share of their untagged-or-LOC occurrences (min_count times)."""
+    tagged: Counter = Counter()
+    for sentence in sentences:
+        for start, end in _spans(sentence, "LOC"):
+            tagged[tuple(t for t, _ in sentence[start:end])] += 1
+    candidates = {name for name, n in tagged.items() if n >= min_count}
+    untagged: Counter = Counter()  # occurrences inside other names (Bank Indonesia) do not count either way
+    longest = max((len(c) for c in candidates), default=0)
+    for sentence in sentences:
+        for size in range(1, longest + 1):
+            for i in range(len(sentence) - size + 1):
+                window = sentence[i:i + size]
+                name = tuple(t for t, _ in window)
+                if name in candidates and all(tag == "O" for _, tag in window):
+                    untagged[name] += 1
+    return {name for name in candidates if tagged[name] / (tagged[name] + untagged[name]) >= min_share}
+
+
+def harmonise_locations(sentences: list[Sentence], names: set[tuple[str, ...]]) -> tuple[list[Sentence], int]:
+    """Tag as LOC the untagged occurrences of names (longest first, only inside runs of O)."""
+    longest = max((len(n) for n in names), default=0)
+    out, changed = [], 0
+    for sentence in sentences:
+        sentence = list(sentence)
+        i = 0
+        while i < len(sentence):
+            for size in range(min(longest, len(sentence) - i), 0, -1):
+                window = sentence[i:i + size]
+                after = sentence[i + size][1] if i + size < len(sentence) else "O"
+                if (tuple(t for t, _ in window) in names and all(tag == "O" for _, tag in window)
+                        and not after.startswith("I-")):
+                    sentence[i:i + size] = [(t, "B-LOC" if k == 0 else "I-LOC") for k, (t, _) in enumerate(window)]
+                    changed += 1
+                    i += size - 1
+                    break
+            i += 1
+        out.append(sentence)
+    return out, changed
+
+
+def _spans(sentence: Sentence, kind: str) -> list[tuple[int, int]]:
+    spans, start = [], None
+    for i, (_, tag) in enumerate([*sentence, ("", "O")]):
+        if start is not None and tag != f"I-{kind}":
+            spans.append((start, i))
+            start = None
+        if tag == f"B-{kind}":
+            start = i
+    return spans
+
+
 def to_stanza(sentences: list[Sentence]) -> list[list[dict]]:
     return [[{"text": token, "ner": tag} for token, tag in sentence] for sentence in sentences]
 
@@ -117,9 +172,17 @@ def convert(data: Path, out: Path) -> dict:
         (out / f"{name}.json").write_text(json.dumps(to_stanza(unique), ensure_ascii=False), encoding="utf-8")
         stats[name] = {"sentences": len(unique), "duplicates_dropped": len(sentences) - len(unique)}
 
+    train_sets = load(TRAIN_SOURCES)
+    names = location_names(train_sets["nerui1_train"] + train_sets["nergrit_train"])
+    train_sets["idner_train"], relabelled = harmonise_locations(train_sets["idner_train"], names)
+    harmonised_dev, dev_relabelled = harmonise_locations(evals["idner_dev"], names)
+    (out / "idner_dev_harmonised.json").write_text(json.dumps(to_stanza(_dedupe(harmonised_dev, set())),
+                                                              ensure_ascii=False), encoding="utf-8")
+    stats["harmonised"] = {"location_names": len(names), "idner_train_spans": relabelled,
+                           "idner_dev_spans": dev_relabelled}
     combined: list[Sentence] = []
     seen: set = set()
-    for name, sentences in load(TRAIN_SOURCES).items():
+    for name, sentences in train_sets.items():
         kept = _dedupe(sentences, seen, exclude=held_out)
         stats[name] = {"sentences": len(kept), "dropped": len(sentences) - len(kept)}
         (out / f"{name}.json").write_text(json.dumps(to_stanza(kept), ensure_ascii=False), encoding="utf-8")

@@ -74,6 +74,7 @@ def train_tokenizer(work: Path, save_dir: Path, save_name: str, *, steps: int) -
     args = [
         sys.executable, "-m", "stanza.models.tokenizer", "--mode", "train", "--lang", "id", "--shorthand", "id_korwatch",
         "--txt_file", str(work / "train.txt"), "--label_file", str(work / "train.toklabels"),
+        "--mwt_json_file", str(work / "train-mwt.json"),
         "--dev_txt_file", str(work / "dev.txt"), "--dev_label_file", str(work / "dev.toklabels"),
         "--dev_conll_gold", str(work / "dev.conllu"), "--conll_file", str(work / "dev.pred.conllu"),
         "--save_dir", str(save_dir), "--save_name", save_name, "--steps", str(steps), "--eval_steps", "500",

@@ -1,0 +1,100 @@
+"""The shipped Stanza pipeline: loads offline from the package, finds the seeds' actors, caches."""
+
+import io
+import shutil
+
+import pandas as pd
+import pytest
+
+from korwatch_utils.cli import main
+from korwatch_utils.ner import (
+    ENTITY_TYPES, MENTION_COLUMNS, MODEL_FILES, MODELS_DIR, SENTENCE_COLUMNS, ModelFilesError, annotate,
+    load_pipeline,
+)
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    return load_pipeline()
+
+
+@pytest.mark.parametrize(
+    "sentence, entity, kind",
+    [
+        ("Presiden Rusia Vladimir Putin akan segera mengunjungi Korea Utara.", "Vladimir Putin", "PER"),
+        ("Presiden Rusia Vladimir Putin akan segera mengunjungi Korea Utara.", "Korea Utara", "LOC"),
+        ("Laporan intelijen menunjukkan Putin akan bertemu dengan pemimpin Korea Utara Kim Jong Un dalam beberapa "
+         "hari ke depan.", "Kim Jong Un", "PER"),
+        ("Citra satelit menunjukkan Lapangan Kim Il Sung di pusat Pyongyang telah didekorasi.", "Pyongyang", "LOC"),
+        ("Kim Jong-un mencapai kesepakatan dengan Putin. Hal ini melanggar berbagai resolusi Dewan Keamanan PBB.",
+         "Dewan Keamanan PBB", "ORG"),
+    ],
+)
+def test_seed_sentences(nlp, sentence, entity, kind):
+    found = {(e.text, e.type) for e in nlp(sentence).ents}
+    assert (entity, kind) in found, f"found {found}"
+
+
+def test_pipeline_is_cached_and_offline(nlp):
+    assert load_pipeline() is nlp
+    assert set(nlp.processors) == {"tokenize", "ner"}
+
+
+def test_pretokenized_input():
+    doc = load_pipeline(pretokenized=True)([["Vladimir", "Putin", "tiba", "di", "Pyongyang", "."]])
+    assert [t.text for t in doc.sentences[0].tokens] == ["Vladimir", "Putin", "tiba", "di", "Pyongyang", "."]
+    assert {(e.text, e.type) for e in doc.ents} == {("Vladimir Putin", "PER"), ("Pyongyang", "LOC")}
+
+
+def test_annotate_tables_and_types(seeds_cleaned, tmp_path):
+    sentences, mentions = annotate(seeds_cleaned.articles, cache_dir=tmp_path)
+    assert list(sentences.columns) == SENTENCE_COLUMNS and list(mentions.columns) == MENTION_COLUMNS
+    assert set(mentions.type) <= set(ENTITY_TYPES)
+    assert set(mentions.doc_id) == set(seeds_cleaned.articles.doc_id)
+    texts = seeds_cleaned.articles.set_index("doc_id").text
+    for row in mentions.itertuples():  # offsets point into the cleaned text
+        assert texts[row.doc_id][row.start_char:row.end_char] == row.text
+        assert row.sent_id >= 0
+
+
+def test_second_run_reads_the_cache(seeds_cleaned, tmp_path):
+    first = annotate(seeds_cleaned.articles, cache_dir=tmp_path)
+
+    class NoModel:
+        def __call__(self, docs):
+            raise AssertionError("the model ran although every text was cached")
+
+    from korwatch_utils import ner
+
+    original = ner.load_pipeline
+    ner.load_pipeline = lambda *a, **k: NoModel()
+    try:
+        second = annotate(seeds_cleaned.articles, cache_dir=tmp_path)
+    finally:
+        ner.load_pipeline = original
+    pd.testing.assert_frame_equal(first.mentions, second.mentions)
+
+
+@pytest.mark.parametrize("damage", ["missing", "empty", "garbage"])
+def test_broken_model_file_gives_one_line_error(tmp_path, damage):
+    folder = tmp_path / "models"
+    shutil.copytree(MODELS_DIR, folder)
+    target = folder / MODEL_FILES["ner"]
+    if damage == "missing":
+        target.unlink()
+    elif damage == "empty":
+        target.write_bytes(b"")
+    else:
+        target.write_bytes(b"this is not a torch file" * 100)
+    with pytest.raises(ModelFilesError) as error:
+        load_pipeline(models_dir=str(folder))
+    message = str(error.value)
+    assert "\n" not in message and MODEL_FILES["ner"] in message and "make models" in message
+
+
+def test_cli_ner_writes_mentions(capsys, seeds_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("KORWATCH_CACHE", str(tmp_path))
+    assert main(["ner", str(seeds_dir)]) == 0
+    frame = pd.read_csv(io.StringIO(capsys.readouterr().out), keep_default_na=False)
+    assert list(frame.columns) == MENTION_COLUMNS
+    assert {"Vladimir Putin", "Pyongyang"} <= set(frame.text)
