@@ -18,21 +18,41 @@ def nlp():
     return load_pipeline()
 
 
+# Verbatim sentences from seeds/ (000, 000, 000, 004).
+PUTIN_VISIT = "Presiden Rusia Vladimir Putin akan segera mengunjungi Korea Utara."
+KIM_MEETING = ("Laporan intelijen yang diperoleh Korea Selatan menunjukkan Putin akan bertemu dengan pemimpin Korea Utara "
+               "Kim Jong Un dalam beberapa hari ke depan.")
+SATELLITE = ("Citra satelit pada Kamis (13 Juni) menunjukkan Lapangan Kim Il Sung di pusat Pyongyang telah didekorasi dan "
+             "Bandara Pyongyang juga telah dibersihkan.")
+UN_RESOLUTION = ("Miller juga menambahkan bahwa \"tergantung pada jenis senjata yang mereka berikan, maka terdapat kemungkinan "
+                 "melanggar resolusi Dewan Keamanan PBB yang didukung oleh Rusia sendiri.\"")
+
+
 @pytest.mark.parametrize(
     "sentence, entity, kind",
     [
-        ("Presiden Rusia Vladimir Putin akan segera mengunjungi Korea Utara.", "Vladimir Putin", "PER"),
-        ("Presiden Rusia Vladimir Putin akan segera mengunjungi Korea Utara.", "Korea Utara", "LOC"),
-        ("Laporan intelijen menunjukkan Putin akan bertemu dengan pemimpin Korea Utara Kim Jong Un dalam beberapa "
-         "hari ke depan.", "Kim Jong Un", "PER"),
-        ("Citra satelit menunjukkan Lapangan Kim Il Sung di pusat Pyongyang telah didekorasi.", "Pyongyang", "LOC"),
-        ("Kim Jong-un mencapai kesepakatan dengan Putin. Hal ini melanggar berbagai resolusi Dewan Keamanan PBB.",
-         "Dewan Keamanan PBB", "ORG"),
+        (PUTIN_VISIT, "Vladimir Putin", "PER"),
+        (PUTIN_VISIT, "Korea Utara", "LOC"),
+        (KIM_MEETING, "Kim Jong Un", "PER"),
+        (KIM_MEETING, "Korea Selatan", "LOC"),
+        pytest.param(SATELLITE, "Pyongyang", "LOC", marks=pytest.mark.xfail(
+            strict=True, reason="known model error: tags 'pusat Pyongyang' (pusat = centre) as one LOC; issue 3 open")),
+        pytest.param(UN_RESOLUTION, "Dewan Keamanan PBB", "ORG", marks=pytest.mark.xfail(
+            strict=True, reason="'Dewan Keamanan' occurs in no training set; the model tags only 'PBB'; issue 3 open")),
     ],
 )
 def test_seed_sentences(nlp, sentence, entity, kind):
+    """The issue's named cases; the two xfails are the shipped model's known errors, kept visible."""
     found = {(e.text, e.type) for e in nlp(sentence).ents}
     assert (entity, kind) in found, f"found {found}"
+
+
+def test_un_security_council_is_found_as_an_organisation_in_full_elsewhere(nlp):
+    sentence = ("Reuters melaporkan bahwa selama panggilan telepon tersebut, Wakil Menteri Kim Hong-kyun mengatakan bahwa "
+                "kunjungan Putin tidak akan mengarah pada kerja sama militer yang lebih dalam antara Pyongyang dan "
+                "Moskow, karena akan melanggar resolusi Dewan Keamanan Perserikatan Bangsa-Bangsa.")  # seed 001
+    found = {(e.text, e.type) for e in nlp(sentence).ents}
+    assert ("Dewan Keamanan Perserikatan Bangsa-Bangsa", "ORG") in found
 
 
 def test_pipeline_is_cached_and_offline(nlp):
