@@ -137,6 +137,11 @@ def _run(args) -> int:
         "paragraphs.csv": cleaned.paragraphs,
         "summary.csv": size_summary(cleaned),
     }
+    from korwatch_utils.ner import annotate
+
+    annotations = annotate(cleaned.articles)
+    tables["sentences.csv"] = annotations.sentences
+    tables["mentions.csv"] = annotations.mentions
     for name, frame in tables.items():
         frame.to_csv(out / name, index=False)
     notebooks = sorted(Path(args.notebooks).glob("[0-9][0-9]_*.ipynb"))

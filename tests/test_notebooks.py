@@ -9,7 +9,8 @@ from korwatch_utils.cli import main
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
 
-def test_korwatch_run_executes_notebooks_on_another_folder(tmp_path, capsys):
+def test_korwatch_run_executes_notebooks_on_another_folder(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("KORWATCH_CACHE", str(tmp_path / "cache"))
     articles = tmp_path / "articles"
     articles.mkdir()
     (articles / "a.txt").write_text(
@@ -27,5 +28,7 @@ def test_korwatch_run_executes_notebooks_on_another_folder(tmp_path, capsys):
     assert report.set_index("doc_id").loc["broken", "status"] == "skipped"
     removed = pd.read_csv(out / "removed.csv", keep_default_na=False)
     assert set(removed.rule) == {"title", "related_link"}
+    mentions = pd.read_csv(out / "mentions.csv", keep_default_na=False)
+    assert {"Kim Jong Un", "Vladimir Putin"} <= set(mentions.text)
     text = (out / "01_cleaning.ipynb").read_text(encoding="utf-8")
     assert "Kim Jong Un tiba di Vladivostok" in text and "000_123b081560ab25d8" not in text
