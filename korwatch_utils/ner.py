@@ -117,7 +117,8 @@ def annotate(articles: pd.DataFrame, *, pipeline=None, cache_dir: str | os.PathL
 
     Args:
         articles: the cleaned articles table (doc_id, text).
-        pipeline: a stanza Pipeline; default `load_pipeline()`, loaded only if needed.
+        pipeline: a stanza Pipeline (then nothing is cached); default `load_pipeline()`,
+            loaded only if needed.
         cache_dir: where cached annotations live (default `default_cache_dir()`).
         use_cache: read and write the cache.
 
@@ -126,7 +127,9 @@ def annotate(articles: pd.DataFrame, *, pipeline=None, cache_dir: str | os.PathL
         canonicalised by `korwatch_utils.entities`.
     """
     cache = Path(cache_dir) if cache_dir else default_cache_dir()
-    version = model_version() if pipeline is None else getattr(pipeline, "korwatch_version", "custom")
+    if pipeline is not None:
+        use_cache = False  # a caller's own pipeline has no version to key the cache by
+    version = model_version() if pipeline is None else ""
     results: dict[int, dict] = {}
     todo: list[tuple[int, str, Path]] = []
     for index, text in enumerate(articles["text"]):
