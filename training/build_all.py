@@ -12,7 +12,6 @@ import argparse
 import shutil
 from pathlib import Path
 
-from training.charlm import train_charlm
 from training.convert_ner import convert
 from training.stages import DEFAULT_DATA, ROOT, WORK, run_stage
 from training.train_ner import train_ner
@@ -32,7 +31,6 @@ def main(argv=None) -> None:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the shared data folder (default ../shared/data)")
     parser.add_argument("--ner-steps", type=int, default=6000)
     parser.add_argument("--tokenizer-steps", type=int, default=15000)
-    parser.add_argument("--charlm", action="store_true", help="train character LMs and use them in the NER tagger")
     parser.add_argument("--force", nargs="*", default=[], help="stages to rebuild even if done")
     parser.add_argument("--only", nargs="*", default=None,
                         help="run just these stages and ship nothing (e.g. to train two stages at once)")
@@ -53,19 +51,8 @@ def main(argv=None) -> None:
     stage("train_tokenizer", [tokenizer],
           lambda: train_tokenizer(tok_dir, tokenizer.parent, tokenizer.name, steps=args.tokenizer_steps))
 
-    extra: list[str] = []
-    if args.charlm:
-        charlm_dir = WORK / "charlm"
-        for direction in ("forward", "backward"):
-            path = charlm_dir / f"id_korwatch_{direction}_charlm.pt"
-            stage(f"charlm_{direction}", [path], lambda d=direction, p=path: train_charlm(data / "corpus", charlm_dir, d, p))
-            extra += [f"--charlm_{direction}_file", str(path)]
-        extra.append("--charlm")
-        SHIPPED["id_korwatch_forward_charlm.pt"] = charlm_dir / "id_korwatch_forward_charlm.pt"
-        SHIPPED["id_korwatch_backward_charlm.pt"] = charlm_dir / "id_korwatch_backward_charlm.pt"
     ner = SHIPPED["id_korwatch_nertagger.pt"]
-    stage("train_ner", [ner], lambda: train_ner(ner_dir, pretrain, ner.parent, ner.name, max_steps=args.ner_steps,
-                                                extra=extra))
+    stage("train_ner", [ner], lambda: train_ner(ner_dir, pretrain, ner.parent, ner.name, max_steps=args.ner_steps))
 
     if args.only is not None:
         return
