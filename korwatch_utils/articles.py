@@ -184,18 +184,15 @@ def _read_article(path: Path, *, max_bytes: int) -> dict:
     if path.is_symlink() and not path.exists():
         raise SkipFile("broken symbolic link")
     try:
-        if path.is_dir():
-            raise SkipFile("a folder named like an article")
         size = path.stat().st_size
-        if size > max_bytes:
-            raise SkipFile(f"file too large ({size / 1e6:.1f} MB > {max_bytes / 1e6:.1f} MB limit)")
-        data = path.read_bytes()
-    except SkipFile:
-        raise
+        if size <= max_bytes:
+            data = path.read_bytes()
     except FileNotFoundError:
         raise SkipFile("file vanished before it could be read") from None
     except OSError as error:
         raise SkipFile(f"unreadable: {error.strerror or error}") from None
+    if size > max_bytes:
+        raise SkipFile(f"file too large ({size / 1e6:.1f} MB > {max_bytes / 1e6:.1f} MB limit)")
     if not data.strip():
         raise SkipFile("empty file")
     kind = _binary_kind(data)

@@ -183,9 +183,9 @@ def clean(articles: pd.DataFrame, *, rules: Iterable[Rule] | None = None) -> Cle
 
 def _clean_one(article: pd.Series, rules: tuple[Rule, ...]) -> dict:
     lines = normalize(article["raw_text"]).split("\n")
-    removed: list[dict] = []
     verdict: dict[int, str] = {}  # line index -> rule that removed it
     kept_text: dict[int, str] = {}
+    cuts: dict[int, list[dict]] = {}  # fragments cut out of lines; recorded only if the line stays
     url = ""
     cut_at = len(lines)
     seen_body = False
@@ -194,22 +194,21 @@ def _clean_one(article: pd.Series, rules: tuple[Rule, ...]) -> dict:
             break
         if not line:
             continue
-        text, cuts = line, []
+        text = line
         for rule in rules:
             if rule.action == "inline":
                 text, fragments = _cut_inline(text, rule)
-                cuts.extend({"line_no": i + 1, "text": f, "rule": rule.rule} for f in fragments)
+                cuts.setdefault(i, []).extend({"line_no": i + 1, "text": f, "rule": rule.rule} for f in fragments)
         if not text:  # the inline cuts left nothing: the whole line goes under the first cut's rule
-            verdict[i] = cuts[0]["rule"]
+            verdict[i] = cuts[i][0]["rule"]
             continue
-        rule = next((r for r in rules if r.action != "inline" and r.pattern.search(text)), None)
+        rule, match = next(((r, m) for r in rules if r.action != "inline" and (m := r.pattern.search(text))),
+                           (None, None))
         if rule is None:
             kept_text[i] = text
-            removed.extend(cuts)
             seen_body = True
             continue
         verdict[i] = rule.rule
-        match = rule.pattern.search(text)
         if not url and "url" in rule.pattern.groupindex and match.group("url"):
             url = match.group("url").rstrip(").,;|")
         if rule.action == "rest" or (rule.action == "comment" and seen_body):
@@ -224,8 +223,8 @@ def _clean_one(article: pd.Series, rules: tuple[Rule, ...]) -> dict:
             cut_at = i + 1
 
     title = _strip_title(article, lines, kept_text, verdict)
-    for i in sorted(verdict):
-        removed.append({"line_no": i + 1, "text": lines[i], "rule": verdict[i]})
+    removed = [{"line_no": i + 1, "text": lines[i], "rule": rule} for i, rule in verdict.items()]
+    removed += [cut for i in kept_text for cut in cuts.get(i, [])]
     removed.sort(key=lambda row: row["line_no"])
 
     paragraphs, lang_chars = [], {}

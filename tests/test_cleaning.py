@@ -199,3 +199,9 @@ def test_empty_table_cleans_to_empty_tables():
     cleaned = clean(pd.DataFrame(columns=ARTICLE_COLUMNS))
     assert cleaned.articles.empty and cleaned.removed.empty and cleaned.paragraphs.empty
     assert isinstance(removed_by_rule(cleaned.removed), pd.DataFrame)
+
+
+def test_line_removed_whole_is_recorded_once_even_after_an_inline_cut(tmp_path):
+    cleaned = clean_text(tmp_path, f"Putin Tiba di Pyongyang [iklan_1]\n\n{LEAD}\n\n{TAIL}\n")
+    assert cleaned.removed[["line_no", "rule"]].values.tolist() == [[1, "title"]]
+    assert cleaned.articles.loc[0, "title"] == "Putin Tiba di Pyongyang"
