@@ -41,32 +41,24 @@ def _parser() -> argparse.ArgumentParser:
         "Each command reads a folder or files of articles and writes CSV to stdout.",
     )
     parser.add_argument("--version", action="version", version=f"korwatch {__version__}")
-    commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND", dest="command")
 
-    def command(name: str, handler, help_text: str) -> argparse.ArgumentParser:
+    def command(name: str, handler, help_text: str, *, cleans: bool = True) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
         sub.add_argument("path", nargs="+", metavar="PATH", help="a folder of articles, or article files")
         sub.add_argument("--max-mb", type=float, default=DEFAULT_MAX_BYTES / 1e6,
                          help="skip files larger than this many MB (default %(default)s)")
+        if cleans:
+            sub.add_argument("--rules", metavar="CSV",
+                             help="an extra boilerplate rules file, applied after the shipped rules")
         sub.set_defaults(handler=handler)
         return sub
 
-    command("report", _report, "Write the load report (path, doc_id, status, reason) as CSV.")
-    for name, handler, help_text in [
-        ("clean", _clean, "Write the cleaned articles (doc_id, title, published, outlet, url, lang, n_chars, text) as CSV."),
-        ("removed", _removed, "Write every removed line or fragment (doc_id, line_no, text, rule) as CSV."),
-        ("by-rule", _by_rule, "Write removals grouped by rule (rule, removals, articles, example) as CSV."),
-        ("summary", _summary, "Write per-article sizes before and after cleaning as CSV."),
-        ("paragraphs", _paragraphs, "Write every input paragraph with its language and the rule that removed it as CSV."),
-    ]:
-        command(name, handler, help_text).add_argument(
-            "--rules", metavar="CSV", help="an extra boilerplate rules file, applied after the shipped rules")
-    command("ner", _ner, "Write the entity mentions (doc_id, sent_id, start_char, end_char, text, type, entity) "
-            "found by the shipped Stanza model in the cleaned articles as CSV.").add_argument(
-        "--rules", metavar="CSV", help="an extra boilerplate rules file")
+    command("report", _report, "Write the load report (path, doc_id, status, reason) as CSV.", cleans=False)
+    for name, (help_text, _) in TABLES.items():
+        command(name, _table, help_text)
     run = command("run", _run, "Clean the articles, execute the notebooks on them and write notebooks and CSVs to --out.")
     run.add_argument("--out", default="outputs", help="output folder (default %(default)s)")
-    run.add_argument("--rules", metavar="CSV", help="an extra boilerplate rules file")
     run.add_argument("--notebooks", default=str(NOTEBOOKS_DIR), help="folder of the numbered notebooks")
     return parser
 
@@ -89,36 +81,31 @@ def _report(args) -> int:
     return _write(_load(args).report)
 
 
-def _clean(args) -> int:
+def _table(args) -> int:
     _, cleaned = _clean_all(args)
-    return _write(cleaned.articles[CLEAN_COLUMNS])
+    return _write(TABLES[args.command][1](cleaned))
 
 
-def _removed(args) -> int:
-    _, cleaned = _clean_all(args)
-    return _write(cleaned.removed)
+def _mentions(cleaned):
+    from korwatch_utils.ner import annotate  # imported here: loading the model is slow
+
+    return annotate(cleaned.articles).mentions
 
 
-def _by_rule(args) -> int:
-    _, cleaned = _clean_all(args)
-    return _write(removed_by_rule(cleaned.removed))
-
-
-def _summary(args) -> int:
-    _, cleaned = _clean_all(args)
-    return _write(size_summary(cleaned))
-
-
-def _paragraphs(args) -> int:
-    _, cleaned = _clean_all(args)
-    return _write(cleaned.paragraphs)
-
-
-def _ner(args) -> int:
-    from korwatch_utils.ner import annotate
-
-    _, cleaned = _clean_all(args)
-    return _write(annotate(cleaned.articles).mentions)
+# command -> (help, function from the CleanResult to the table it writes)
+TABLES = {
+    "clean": ("Write the cleaned articles (doc_id, title, published, outlet, url, lang, n_chars, text) as CSV.",
+              lambda cleaned: cleaned.articles[CLEAN_COLUMNS]),
+    "removed": ("Write every removed line or fragment (doc_id, line_no, text, rule) as CSV.",
+                lambda cleaned: cleaned.removed),
+    "by-rule": ("Write removals grouped by rule (rule, removals, articles, example) as CSV.",
+                lambda cleaned: removed_by_rule(cleaned.removed)),
+    "summary": ("Write per-article sizes before and after cleaning as CSV.", size_summary),
+    "paragraphs": ("Write every input paragraph with its language and the rule that removed it as CSV.",
+                   lambda cleaned: cleaned.paragraphs),
+    "ner": ("Write the entity mentions (doc_id, sent_id, start_char, end_char, text, type, entity) found by the "
+            "shipped Stanza model in the cleaned articles as CSV.", _mentions),
+}
 
 
 def _run(args) -> int:
