@@ -29,7 +29,7 @@ SHIPPED = {
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the shared data folder (default ../shared/data)")
-    parser.add_argument("--ner-steps", type=int, default=6000)
+    parser.add_argument("--ner-steps", type=int, default=8000)
     parser.add_argument("--tokenizer-steps", type=int, default=15000)
     parser.add_argument("--force", nargs="*", default=[], help="stages to rebuild even if done")
     parser.add_argument("--only", nargs="*", default=None,

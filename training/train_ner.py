@@ -7,8 +7,7 @@ import sys
 from pathlib import Path
 
 
-def train_ner(ner_dir: Path, pretrain_pt: Path, save_dir: Path, save_name: str, *, max_steps: int,
-              extra: list[str] | None = None) -> dict:
+def train_ner(ner_dir: Path, pretrain_pt: Path, save_dir: Path, save_name: str, *, max_steps: int) -> dict:
     """Run stanza.models.ner_tagger in a subprocess (its own logging and argv) and return its settings."""
     args = [
         sys.executable, "-m", "stanza.models.ner_tagger", "--mode", "train",
@@ -19,8 +18,7 @@ def train_ner(ner_dir: Path, pretrain_pt: Path, save_dir: Path, save_name: str, 
         "--save_dir", str(save_dir), "--save_name", save_name,
         "--max_steps", str(max_steps), "--eval_interval", "250", "--log_step", "100",
         "--seed", "1234", "--no_bert_model",
-        *(extra or []),
     ]
     print(" ".join(args), flush=True)
     subprocess.run(args, check=True)
-    return {"max_steps": max_steps, "extra": " ".join(extra or [])}
+    return {"max_steps": max_steps}
