@@ -12,6 +12,7 @@ from typing import NamedTuple
 import pandas as pd
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
+DATA_DIR = Path(__file__).resolve().parent / "data"
 MODEL_FILES = {
     "tokenize": "id_korwatch_tokenizer.pt",
     "ner": "id_korwatch_nertagger.pt",
@@ -20,6 +21,9 @@ MODEL_FILES = {
 ENTITY_TYPES = ("PER", "ORG", "LOC")
 SENTENCE_COLUMNS = ["doc_id", "sent_id", "start_char", "end_char", "text"]
 MENTION_COLUMNS = ["doc_id", "sent_id", "start_char", "end_char", "text", "type", "entity"]
+# Bump when the steps around the model change, so cached annotations are recomputed.
+ANNOTATION_VERSION = "2"
+Token = tuple[str, int, int, str | None]  # text, start_char, end_char, NER tag (None: to be tagged)
 RESTORE_HINT = "restore it with `git checkout -- korwatch_utils/models` or rebuild it with `make models`"
 
 
@@ -107,18 +111,17 @@ def default_cache_dir() -> Path:
     return Path(os.environ.get("KORWATCH_CACHE", Path.home() / ".cache" / "korwatch")) / "ner"
 
 
-def annotate(articles: pd.DataFrame, *, pipeline=None, cache_dir: str | os.PathLike | None = None,
+def annotate(articles: pd.DataFrame, *, models_dir: str | None = None, cache_dir: str | os.PathLike | None = None,
              use_cache: bool = True) -> Annotations:
     """Sentences and entity mentions of each article's cleaned text.
 
-    Results are cached on disk per text hash and model version, so re-running a
-    notebook does not re-run the model. Only uncached texts reach the pipeline,
-    in one batch.
+    The shipped tokenizer splits the text; abbreviations such as "Tn." are joined
+    back into one token; the NER tagger runs on all sentences in one batch. Results are cached on disk per
+    text hash and model version, so re-running a notebook does not re-run the model.
 
     Args:
         articles: the cleaned articles table (doc_id, text).
-        pipeline: a stanza Pipeline (then nothing is cached); default `load_pipeline()`,
-            loaded only if needed.
+        models_dir: another folder of model files (default: the package's).
         cache_dir: where cached annotations live (default `default_cache_dir()`).
         use_cache: read and write the cache.
 
@@ -127,9 +130,7 @@ def annotate(articles: pd.DataFrame, *, pipeline=None, cache_dir: str | os.PathL
         canonicalised by `korwatch_utils.entities`.
     """
     cache = Path(cache_dir) if cache_dir else default_cache_dir()
-    if pipeline is not None:
-        use_cache = False  # a caller's own pipeline has no version to key the cache by
-    version = model_version() if pipeline is None else ""
+    version = f"{model_version(models_dir)}/{ANNOTATION_VERSION}"
     results: dict[int, dict] = {}
     todo: list[tuple[int, str, Path]] = []
     for index, text in enumerate(articles["text"]):
@@ -144,16 +145,13 @@ def annotate(articles: pd.DataFrame, *, pipeline=None, cache_dir: str | os.PathL
         todo.append((index, text, path))
 
     if todo:
-        import stanza
-
-        nlp = pipeline or load_pipeline()
-        docs = nlp([stanza.Document([], text=text) for _, text, _ in todo])
-        for (index, _, path), doc in zip(todo, docs):
-            results[index] = _doc_tables(doc)
+        tables = _annotate_texts([text for _, text, _ in todo], models_dir)
+        for (index, _, path), table in zip(todo, tables):
+            results[index] = table
             if use_cache:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 tmp = path.with_suffix(".tmp")
-                tmp.write_text(json.dumps(results[index], ensure_ascii=False), encoding="utf-8")
+                tmp.write_text(json.dumps(table, ensure_ascii=False), encoding="utf-8")
                 tmp.replace(path)  # atomic: an interrupted run leaves no half-written entry
 
     sentences, mentions = [], []
@@ -167,19 +165,83 @@ def annotate(articles: pd.DataFrame, *, pipeline=None, cache_dir: str | os.PathL
     )
 
 
-def _doc_tables(doc) -> dict:
-    """Plain rows from a stanza Document: Stanza objects stop here."""
-    sentences, mentions = [], []
-    bounds = []
-    for sent_id, sentence in enumerate(doc.sentences):
-        start, end = sentence.tokens[0].start_char, sentence.tokens[-1].end_char
-        bounds.append((start, end))
-        sentences.append([sent_id, start, end, doc.text[start:end]])
-    for ent in doc.ents:
-        span = ent.to_dict()
-        sent_id = next((i for i, (s, e) in enumerate(bounds) if s <= span["start_char"] < e), -1)
-        mentions.append([sent_id, span["start_char"], span["end_char"], span["text"], span["type"]])
-    return {"sentences": sentences, "mentions": mentions}
+
+def _annotate_texts(texts: list[str], models_dir: str | None) -> list[dict]:
+    """Plain sentence and mention rows for each text: Stanza objects stop here.
+
+    The full pipeline tags every sentence; only the few sentences where an
+    abbreviation was joined are tagged again, from their joined tokens.
+    """
+    import stanza
+
+    docs = load_pipeline(models_dir=models_dir)([stanza.Document([], text=text) for text in texts])
+    per_text = [join_abbreviations([[(t.text, t.start_char, t.end_char, t.ner) for t in s.tokens]
+                                    for s in doc.sentences]) for doc in docs]
+    retag = [sentence for sentences in per_text for sentence in sentences if any(t[3] is None for t in sentence)]
+    if retag:
+        tagger = load_pipeline(pretokenized=True, models_dir=models_dir)
+        for sentence, tagged in zip(retag, tagger([[t[0] for t in sentence] for sentence in retag]).sentences):
+            sentence[:] = [(*token[:3], tagged_token.ner) for token, tagged_token in zip(sentence, tagged.tokens)]
+    tables = []
+    for text, sentences in zip(texts, per_text):
+        sentence_rows, mention_rows = [], []
+        for sent_id, tokens in enumerate(sentences):
+            start, end = tokens[0][1], tokens[-1][2]
+            sentence_rows.append([sent_id, start, end, text[start:end]])
+            for first, last, kind in tag_spans([token[3] for token in tokens]):
+                begin, finish = tokens[first][1], tokens[last - 1][2]
+                mention_rows.append([sent_id, begin, finish, text[begin:finish], kind])
+        tables.append({"sentences": sentence_rows, "mentions": mention_rows})
+    return tables
+
+
+def tag_spans(tags: list[str]) -> list[tuple[int, int, str]]:
+    """(first token, end token, type) of each entity in BIO or BIOES tags; a stray I- opens a span."""
+    spans, start, kind = [], None, None
+    for i, tag in enumerate([*tags, "O"]):
+        prefix, _, label = tag.partition("-")
+        continues = prefix in ("I", "E") and label == kind and start is not None
+        if start is not None and not continues:
+            spans.append((start, i, kind))
+            start, kind = None, None
+        if prefix in ("B", "S") or (prefix in ("I", "E") and start is None):
+            start, kind = i, label
+        if prefix in ("E", "S"):
+            spans.append((start, i + 1, kind))
+            start, kind = None, None
+    return spans
+
+
+def join_abbreviations(sentences: list[list[Token]]) -> list[list[Token]]:
+    """Join a title abbreviation and its full stop ("Tn" + "." -> "Tn.") into one token.
+
+    The tokenizer splits them, and the tagger then reads "Tn" as a name of its
+    own and misses the person after it; "Tn. Campbell" as tokens is tagged
+    right. A sentence the tokenizer ended at such an abbreviation is joined to
+    the next one. Joined tokens get the tag None: their sentence must be tagged again.
+    """
+    joined: list[list[Token]] = []
+    carry: list[Token] = []
+    for sentence in sentences:
+        tokens = carry + []
+        for token in sentence:
+            if token[0] == "." and tokens and tokens[-1][0] in _abbreviations() and tokens[-1][2] == token[1]:
+                tokens[-1] = (tokens[-1][0] + ".", tokens[-1][1], token[2], None)
+            else:
+                tokens.append(token)
+        ends_with_abbreviation = tokens[-1][0].endswith(".") and tokens[-1][0][:-1] in _abbreviations()
+        carry = tokens if ends_with_abbreviation and len(tokens) > 1 else []
+        if not carry:
+            joined.append(tokens)
+    if carry:
+        joined.append(carry)
+    return joined
+
+
+@lru_cache(maxsize=1)
+def _abbreviations() -> frozenset[str]:
+    titles = pd.read_csv(DATA_DIR / "titles.csv", keep_default_na=False)["title"]
+    return frozenset(title[:-1] for title in titles if title.endswith(".") and " " not in title)
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:

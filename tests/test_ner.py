@@ -9,7 +9,7 @@ import pytest
 from korwatch_utils.cli import main
 from korwatch_utils.ner import (
     ENTITY_TYPES, MENTION_COLUMNS, MODEL_FILES, MODELS_DIR, SENTENCE_COLUMNS, ModelFilesError, annotate,
-    load_pipeline,
+    join_abbreviations, load_pipeline, tag_spans,
 )
 
 
@@ -53,6 +53,32 @@ def test_un_security_council_is_found_as_an_organisation_in_full_elsewhere(nlp):
                 "Moskow, karena akan melanggar resolusi Dewan Keamanan Perserikatan Bangsa-Bangsa.")  # seed 001
     found = {(e.text, e.type) for e in nlp(sentence).ents}
     assert ("Dewan Keamanan Perserikatan Bangsa-Bangsa", "ORG") in found
+
+
+def test_title_abbreviation_does_not_hide_the_person(tmp_path):
+    """The tokenizer splits "Tn." and the tagger alone then tags "Tn" as a place or an organisation (seed 001)."""
+    text = ("Menanggapi kekhawatiran mitranya, Tn. Campbell berjanji untuk terus bekerja sama erat dengan Korea "
+            "Selatan. Berbicara pada konferensi pers, Tn. Miller menegaskan kembali komitmen keamanan.")
+    _, mentions = annotate(pd.DataFrame({"doc_id": ["a"], "text": [text]}), cache_dir=tmp_path)
+    found = set(zip(mentions.text, mentions.type))
+    assert {("Tn. Campbell", "PER"), ("Tn. Miller", "PER")} <= found
+    assert not {text for text in mentions.text if text.strip(".") == "Tn"}
+
+
+def test_join_abbreviations_joins_tokens_and_sentences():
+    split = [[("Kata", 0, 4, "O"), ("Tn", 5, 7, "B-LOC"), (".", 7, 8, "O")], [("Kim", 9, 12, "B-PER"), (".", 12, 13, "O")],
+             [("Akhir", 14, 19, "O"), (".", 19, 20, "O")]]
+    joined = join_abbreviations(split)
+    assert [[t[0] for t in s] for s in joined] == [["Kata", "Tn.", "Kim", "."], ["Akhir", "."]]
+    assert joined[0][1] == ("Tn.", 5, 8, None)  # to be tagged again
+    assert joined[1] == split[2]  # untouched sentences keep their tags
+    spaced = [[("Tn", 0, 2, "O"), (".", 3, 4, "O")]]  # "Tn ." is not an abbreviation
+    assert join_abbreviations(spaced) == spaced
+
+
+def test_tag_spans_reads_bio_and_bioes():
+    assert tag_spans(["B-PER", "I-PER", "O", "S-LOC", "B-ORG", "E-ORG", "I-LOC"]) == [
+        (0, 2, "PER"), (3, 4, "LOC"), (4, 6, "ORG"), (6, 7, "LOC")]
 
 
 def test_pipeline_is_cached_and_offline(nlp):

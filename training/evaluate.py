@@ -7,24 +7,14 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
+from korwatch_utils.ner import tag_spans
+
 Span = tuple[int, int, int, str]  # (sentence, first token, end token, type)
 
 
 def bio_spans(tags: list[str], sentence: int = 0) -> set[Span]:
-    """Entity spans from BIO (or BIOES) tags; an I- after O or another type opens a new span."""
-    spans, start, kind = set(), None, None
-    for i, tag in enumerate([*tags, "O"]):
-        prefix, _, label = tag.partition("-")
-        continues = prefix in ("I", "E") and label == kind and start is not None
-        if start is not None and not continues:
-            spans.add((sentence, start, i, kind))
-            start, kind = None, None
-        if prefix in ("B", "S") or (prefix in ("I", "E") and start is None):
-            start, kind = i, label
-        if prefix in ("E", "S"):
-            spans.add((sentence, start, i + 1, kind))
-            start, kind = None, None
-    return spans
+    """Entity spans from BIO (or BIOES) tags, keyed by sentence for scoring a whole split."""
+    return {(sentence, start, end, kind) for start, end, kind in tag_spans(tags)}
 
 
 def span_scores(gold: set[Span], pred: set[Span]) -> dict:
