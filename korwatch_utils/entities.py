@@ -1,0 +1,426 @@
+"""Canonical entity names, entity frequency and co-occurrence over the mentions table.
+
+Indonesian news names one actor many ways ("Presiden Rusia Vladimir Putin",
+"Tn. Putin", "Putin"; "Korut", "DPRK"; "Kim Jong-un"). `canonicalize` gives each
+mention one canonical `entity` name; the other functions count them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from functools import lru_cache
+from itertools import combinations
+from pathlib import Path
+
+import pandas as pd
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+ALIAS_COLUMNS = ["alias", "entity", "type"]
+ENTITY_COLUMNS = ["doc_id", "entity", "type", "mentions"]
+TOTAL_COLUMNS = ["entity", "type", "mentions", "articles"]
+COOCCURRENCE_COLUMNS = ["entity_a", "entity_b", "sentences", "articles", "doc_ids"]
+SUGGESTION_COLUMNS = ["alias", "entity", "type", "score", "reason", "alias_mentions", "entity_mentions"]
+_HYPHENS = re.compile(r"[-\u2010-\u2015]")
+_COMPOUND_HYPHEN = re.compile(r"[-\u2010-\u2013](?=[A-Z])")
+
+
+def fold(name: str) -> str:
+    """The key that spelling variants share: no accents, case, hyphens or full stops.
+
+    "Kim Jong-un", "KIM JONG UN" and "Kim Jong Un" fold alike, as do
+    "Perserikatan Bangsa-Bangsa" and "Perserikatan Bangsa Bangsa".
+    """
+    name = unicodedata.normalize("NFKD", name)
+    name = "".join(ch for ch in name if not unicodedata.combining(ch))
+    name = _HYPHENS.sub(" ", name.casefold()).replace(".", "")
+    return " ".join(name.split())
+
+
+def load_aliases(*paths: str | Path | None) -> pd.DataFrame:
+    """The shipped alias table (korwatch_utils/data/aliases.csv), extended or overridden by the given files.
+
+    Each file has the columns alias, entity, type; a later file's row for the
+    same alias (spelling variants count as the same) replaces an earlier one.
+
+    Raises:
+        ValueError: a file lacks one of the columns, or a type is not PER, ORG or LOC.
+    """
+    frames = []
+    for path in (DATA_DIR / "aliases.csv", *[p for p in paths if p]):
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        missing = [column for column in ALIAS_COLUMNS if column not in frame.columns]
+        if missing:
+            raise ValueError(f"alias file {path} lacks the column(s) {', '.join(missing)}")
+        frame = frame[ALIAS_COLUMNS].apply(lambda column: column.str.strip())
+        bad = sorted(set(frame["type"]) - {"PER", "ORG", "LOC"})
+        if bad:
+            raise ValueError(f"alias file {path}: type must be PER, ORG or LOC, not {', '.join(bad)}")
+        frames.append(frame[(frame["alias"] != "") & (frame["entity"] != "")])
+    table = pd.concat(frames, ignore_index=True)
+    return table.loc[~table["alias"].map(fold).duplicated(keep="last")].reset_index(drop=True)
+
+
+def analyst_aliases(input_dir: str | Path | None = None, aliases_file: str | Path | None = None) -> pd.DataFrame:
+    """The shipped alias table plus the analyst's: aliases_file, else aliases.csv in input_dir if there is one."""
+    if aliases_file is None and input_dir is not None and (Path(input_dir) / "aliases.csv").is_file():
+        aliases_file = Path(input_dir) / "aliases.csv"
+    return load_aliases(aliases_file)
+
+
+@lru_cache(maxsize=1)
+def _titles() -> tuple[frozenset[str], int]:
+    """Folded titles and honorifics (korwatch_utils/data/titles.csv), and the most words one has."""
+    titles = pd.read_csv(DATA_DIR / "titles.csv", keep_default_na=False)["title"]
+    folded = frozenset(fold(title) for title in titles)
+    return folded, max(len(title.split()) for title in folded)
+
+
+def strip_name(text: str, kind: str, places: frozenset[str] = frozenset()) -> str:
+    """The name inside a mention: without leading lowercase words, titles and the place after a title.
+
+    "pusat Pyongyang" -> "Pyongyang"; PER "Presiden Rusia Vladimir Putin" ->
+    "Vladimir Putin"; "Tn. Campbell" -> "Campbell". A mention that is only a
+    title ("Tn") gives "". `places` are folded place names ("rusia",
+    "korea selatan") that may follow a title.
+    """
+    words = text.split()
+    titles, longest = _titles()
+    while len(words) > 1 and words[0][:1].islower():
+        words = words[1:]  # a common noun swept into the span: "pusat Pyongyang" (centre of)
+
+    def strip_leading(vocabulary: frozenset[str], limit: int) -> bool:
+        for size in range(min(limit, len(words)), 0, -1):
+            if fold(" ".join(words[:size])) in vocabulary:
+                del words[:size]
+                return True
+        return False
+
+    if kind != "PER":  # "Kepala Staf Gabungan" is an organisation; only a lone "Tn" or "Presiden" goes
+        return "" if len(words) == 1 and fold(words[0]) in titles else " ".join(words)
+    stripped_title = False
+    while words and strip_leading(titles, longest):
+        stripped_title = True
+    if not words:
+        return ""
+    if stripped_title and len(words) > 1:
+        strip_leading(places, 3)  # "Presiden [Rusia] Vladimir Putin"
+    while len(words) > 1 and words[0][:1].islower():
+        words = words[1:]
+    return " ".join(words)
+
+
+def canonicalize(mentions: pd.DataFrame, articles: pd.DataFrame | None = None,
+                 aliases: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The mentions table with `entity` set to one canonical name per actor and `type` to that entity's type.
+
+    In order: a mention joining two known names with a hyphen ("Rusia-Korea
+    Utara") becomes two mentions; titles and stray lowercase words are stripped
+    (`strip_name`); acronyms defined in the article ("Kementerian Luar Negeri
+    Korea Selatan (CEMLU)", needs `articles` for the text) and the alias table
+    map names to entities; a one-word person name resolves to the one longer
+    person name in the same article that starts or ends with it (two Kims in
+    one article stay "Kim"); spelling variants (case, hyphens, accents) share
+    the commonest spelling. Metonyms stay as they are unless the alias table
+    maps them. A mention that is only a title gets entity "", which the
+    tables below leave out.
+
+    Args:
+        mentions: the mentions table from `ner.annotate`.
+        articles: the cleaned articles (doc_id, text), to confirm acronyms in brackets.
+        aliases: an alias table (default `load_aliases()`: the shipped one).
+
+    Returns:
+        A new mentions table, same columns; rows only added where a compound was split.
+    """
+    aliases = load_aliases() if aliases is None else aliases
+    by_alias = {fold(a): (e, t) for a, e, t in aliases[ALIAS_COLUMNS].itertuples(index=False)}
+    canonical_names = set(aliases["entity"])
+    frame = _split_compounds(mentions.reset_index(drop=True), by_alias)
+    if frame.empty:
+        return frame.assign(entity=pd.Series(dtype=str))
+
+    places = frozenset({key for key, (_, kind) in by_alias.items() if kind == "LOC"}
+                       | {fold(text) for text in frame.loc[frame["type"] == "LOC", "text"]})
+    names = [strip_name(text, kind, places) for text, kind in zip(frame["text"], frame["type"])]
+    resolved = [by_alias.get(fold(name), (name, kind)) if name else ("", kind)
+                for name, kind in zip(names, frame["type"])]
+    texts = dict(zip(articles["doc_id"], articles["text"])) if articles is not None else {}
+    resolved = _apply_acronym_definitions(frame, names, resolved, texts, by_alias)
+    resolved = _resolve_short_names(frame, names, resolved)
+    entities = _fold_variants([entity for entity, _ in resolved], canonical_names)
+    frame["entity"] = entities
+    types = _entity_types(entities, [kind for _, kind in resolved],
+                          {entity: kind for _, entity, kind in aliases[ALIAS_COLUMNS].itertuples(index=False)})
+    frame["type"] = [types.get(entity, kind) if entity else kind for entity, kind in zip(entities, frame["type"])]
+    return frame
+
+
+def find_known_names(mentions: pd.DataFrame, sentences: pd.DataFrame, articles: pd.DataFrame,
+                     aliases: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Add mentions of alias-table names that the model missed, or cut short, in the articles' text.
+
+    A name from the alias column found as written (case-sensitive, whole
+    words) becomes a mention when no model mention overlaps it ("DPRK" in
+    seed 004), or replaces the model mentions it contains ("Dewan Keamanan
+    PBB" where the model tagged "PBB"). The model's tagging wins where a
+    match is inside a longer model mention or overlaps one partially. The type
+    comes from the alias table.
+
+    Args:
+        mentions, sentences: from `ner.annotate`.
+        articles: the cleaned articles (doc_id, text) that were annotated.
+        aliases: default `load_aliases()`.
+    """
+    aliases = load_aliases() if aliases is None else aliases
+    pattern = _alias_pattern(tuple(aliases["alias"]))
+    kinds = dict(zip(aliases["alias"], aliases["type"]))
+    bounds = {doc_id: group[["start_char", "end_char", "sent_id"]].to_numpy().tolist()
+              for doc_id, group in sentences.groupby("doc_id", sort=False)}
+    spans = defaultdict(list)
+    for row in mentions[["doc_id", "start_char", "end_char"]].itertuples(index=False):
+        spans[row.doc_id].append((row.start_char, row.end_char))
+    added, replaced = [], set()
+    for doc_id, text in zip(articles["doc_id"], articles["text"]):
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            overlapping = [(s, e) for s, e in spans[doc_id] if s < end and start < e]
+            if any(s < start or e > end or (s, e) == (start, end) for s, e in overlapping):
+                continue  # the model's span is longer, equal or crosses the name
+            sent_id = next((i for s, e, i in bounds.get(doc_id, []) if s <= start < e), None)
+            if sent_id is None:
+                continue
+            replaced.update((doc_id, s, e) for s, e in overlapping)
+            added.append({"doc_id": doc_id, "sent_id": sent_id, "start_char": start, "end_char": end,
+                          "text": match.group(), "type": kinds[match.group()], "entity": match.group()})
+    keep = [(d, s, e) not in replaced for d, s, e in zip(mentions["doc_id"], mentions["start_char"], mentions["end_char"])]
+    frame = pd.concat([mentions[keep], pd.DataFrame(added, columns=mentions.columns)], ignore_index=True)
+    return frame.sort_values(["doc_id", "start_char"], kind="stable", ignore_index=True).astype(mentions.dtypes.to_dict())
+
+
+@lru_cache(maxsize=8)
+def _alias_pattern(names: tuple[str, ...]) -> re.Pattern:
+    """One regex for all alias names, longest first, matching whole words only."""
+    alternatives = "|".join(re.escape(name) for name in sorted(set(names), key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
+
+
+def entity_mentions(articles: pd.DataFrame, annotations, aliases: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The canonical mentions of the notebooks and the CLI: `find_known_names`, then `canonicalize`.
+
+    Args:
+        articles: the cleaned articles.
+        annotations: `ner.annotate(articles)` (sentences, mentions).
+        aliases: default `load_aliases()`; pass `load_aliases(analyst_file)` to extend it.
+    """
+    aliases = load_aliases() if aliases is None else aliases
+    found = find_known_names(annotations.mentions, annotations.sentences, articles, aliases)
+    return canonicalize(found, articles, aliases)
+
+
+def _split_compounds(frame: pd.DataFrame, by_alias: dict) -> pd.DataFrame:
+    """Split "Rusia-Korea Utara" into "Rusia" and "Korea Utara" when both halves are known names."""
+    known = set(by_alias) | {fold(text) for text in frame["text"]}
+    rows = []
+    for row in frame.to_dict("records"):
+        parts = _COMPOUND_HYPHEN.split(row["text"])
+        if len(parts) > 1 and all(fold(part) in known and part[:1].isupper() for part in parts):
+            offset = row["start_char"]
+            for part in parts:
+                kind = by_alias.get(fold(part), (None, row["type"]))[1]
+                rows.append({**row, "start_char": offset, "end_char": offset + len(part), "text": part, "type": kind})
+                offset += len(part) + 1
+        else:
+            rows.append(row)
+    return pd.DataFrame(rows, columns=frame.columns)
+
+
+def _is_acronym(name: str) -> bool:
+    letters = name.replace(".", "")
+    return 2 <= len(letters) <= 8 and " " not in name and sum(ch.isupper() for ch in letters) >= len(letters) - 1
+
+
+def _apply_acronym_definitions(frame, names, resolved, texts: dict, by_alias: dict) -> list[tuple[str, str]]:
+    """Map an acronym to the name it follows or precedes in brackets in the same article.
+
+    "Kementerian Luar Negeri Korea Selatan (CEMLU)": every CEMLU in that article
+    is that ministry. When the alias table knows either form, both take its entity.
+    """
+    if not texts:
+        return resolved
+    result = list(resolved)
+    mapping: dict[tuple[str, str], tuple[str, str]] = {}
+    order = frame.sort_values(["doc_id", "start_char"]).index
+    for first, second in zip(order[:-1], order[1:]):
+        doc_id = frame.at[first, "doc_id"]
+        text = texts.get(doc_id, "")
+        if frame.at[second, "doc_id"] != doc_id or not names[first] or not names[second]:
+            continue
+        end, start = frame.at[first, "end_char"], frame.at[second, "start_char"]
+        if text[end:start] != " (" or text[frame.at[second, "end_char"]:frame.at[second, "end_char"] + 1] != ")":
+            continue
+        long_form, short = (first, second) if _is_acronym(names[second]) else (second, first)
+        if not _is_acronym(names[short]) or _is_acronym(names[long_form]):
+            continue
+        known = by_alias.get(fold(names[short])) or by_alias.get(fold(names[long_form]))
+        target = known or resolved[long_form]
+        mapping[(doc_id, fold(names[short]))] = target
+        mapping[(doc_id, fold(names[long_form]))] = target
+    for index, (doc_id, name) in enumerate(zip(frame["doc_id"], names)):
+        result[index] = mapping.get((doc_id, fold(name)), result[index])
+    return result
+
+
+def _resolve_short_names(frame, names, resolved) -> list[tuple[str, str]]:
+    """A one-word person name takes the one longer person name of its article that starts or ends with it."""
+    candidates: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for doc_id, name, (entity, kind) in zip(frame["doc_id"], names, resolved):
+        if kind != "PER":
+            continue
+        for form in {name, entity}:
+            words = fold(form).split()
+            if len(words) > 1:
+                candidates[(doc_id, words[0])].add(entity)
+                candidates[(doc_id, words[-1])].add(entity)
+    result = list(resolved)
+    for index, (doc_id, (entity, kind)) in enumerate(zip(frame["doc_id"], resolved)):
+        words = fold(entity).split()
+        if kind == "PER" and len(words) == 1:
+            found = candidates.get((doc_id, words[0]), set())
+            if len(found) == 1:
+                result[index] = (next(iter(found)), kind)
+    return result
+
+
+def _fold_variants(entities: list[str], canonical_names: set[str]) -> list[str]:
+    """Spellings that fold alike take one form: an alias-table entity, else the commonest, mixed case first."""
+    counts = Counter(entities)
+    best: dict[str, str] = {}
+    for entity in sorted(counts, key=lambda e: (e not in canonical_names, e.isupper() and len(e) > 4, -counts[e], e)):
+        best.setdefault(fold(entity), entity)
+    return [best[fold(entity)] if entity else "" for entity in entities]
+
+
+def _entity_types(entities: list[str], kinds: list[str], alias_types: dict[str, str]) -> dict[str, str]:
+    """One type per entity: the alias table's, else the commonest among its mentions."""
+    votes: dict[str, Counter] = defaultdict(Counter)
+    for entity, kind in zip(entities, kinds):
+        votes[entity][kind] += 1
+    return {entity: alias_types.get(entity) or counter.most_common(1)[0][0] for entity, counter in votes.items()}
+
+
+def entity_table(mentions: pd.DataFrame) -> pd.DataFrame:
+    """doc_id, entity, type, mentions: one row per article and entity, most mentioned first."""
+    named = mentions[mentions["entity"] != ""]
+    table = named.groupby(["doc_id", "entity", "type"], sort=False).size().reset_index(name="mentions")
+    return table.sort_values(["doc_id", "mentions", "entity"], ascending=[True, False, True],
+                             ignore_index=True)[ENTITY_COLUMNS]
+
+
+def entity_totals(table: pd.DataFrame) -> pd.DataFrame:
+    """entity, type, mentions, articles over the whole corpus, from `entity_table`'s rows."""
+    totals = table.groupby(["entity", "type"], sort=False).agg(
+        mentions=("mentions", "sum"), articles=("doc_id", "nunique")).reset_index()
+    return totals.sort_values(["mentions", "articles", "entity"], ascending=[False, False, True],
+                              ignore_index=True)[TOTAL_COLUMNS]
+
+
+def filter_entities(mentions: pd.DataFrame, *, types=None, min_mentions: int = 1, doc_ids=None,
+                    search: str = "", merge: bool = True) -> pd.DataFrame:
+    """Corpus totals after the notebook's filters; the widgets and `korwatch entity-totals` call this.
+
+    Args:
+        mentions: canonicalised mentions.
+        types: keep these entity types (default all).
+        min_mentions: keep entities mentioned at least this often in the chosen articles.
+        doc_ids: count only these articles (default all).
+        search: keep names containing this text (case, accents and hyphens ignored).
+        merge: count canonical entities; False counts the surface strings as written.
+    """
+    chosen = mentions[mentions["entity"] != ""]
+    if not merge:
+        chosen = chosen.assign(entity=chosen["text"])
+    if types:
+        chosen = chosen[chosen["type"].isin(list(types))]
+    if doc_ids:
+        chosen = chosen[chosen["doc_id"].isin(list(doc_ids))]
+    if search.strip():
+        chosen = chosen[chosen["entity"].map(fold).str.contains(fold(search), regex=False)]
+    totals = entity_totals(entity_table(chosen))
+    return totals[totals["mentions"] >= min_mentions].reset_index(drop=True)
+
+
+def mentions_per_article(table: pd.DataFrame, entities=None) -> pd.DataFrame:
+    """Entities as rows, articles as columns, mention counts as cells (0 where absent)."""
+    if entities is not None:
+        table = table[table["entity"].isin(list(entities))]
+    pivot = table.pivot_table(index="entity", columns="doc_id", values="mentions", aggfunc="sum", fill_value=0)
+    order = pivot.sum(axis=1).sort_values(ascending=False, kind="stable").index
+    return pivot.loc[order].rename_axis(columns=None)
+
+
+def cooccurrence(mentions: pd.DataFrame) -> pd.DataFrame:
+    """Pairs of entities named in the same sentence: how many sentences and articles they share.
+
+    Returns:
+        entity_a, entity_b (in alphabetical order), sentences, articles, doc_ids
+        (space-separated), most shared first.
+    """
+    named = mentions.loc[mentions["entity"] != "", ["doc_id", "sent_id", "entity"]].drop_duplicates()
+    pairs = Counter()
+    docs: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for (doc_id, _), group in named.groupby(["doc_id", "sent_id"], sort=False):
+        for pair in combinations(sorted(group["entity"]), 2):
+            pairs[pair] += 1
+            docs[pair].add(doc_id)
+    rows = [(a, b, count, len(docs[(a, b)]), " ".join(sorted(docs[(a, b)]))) for (a, b), count in pairs.items()]
+    table = pd.DataFrame(rows, columns=COOCCURRENCE_COLUMNS)
+    return table.sort_values(["sentences", "articles", "entity_a", "entity_b"],
+                             ascending=[False, False, True, True], ignore_index=True)
+
+
+def suggest_aliases(mentions: pd.DataFrame, threshold: float = 85.0) -> pd.DataFrame:
+    """Likely variants of the same name, for the analyst to confirm into aliases.csv.
+
+    Two kinds, within one type: names whose folded spellings are close
+    (rapidfuzz ratio >= threshold: "Zelenskyy"/"Zelensky", "Moskwa"/"Moskow"),
+    and one-word person names that are the first or last word of a longer one
+    elsewhere in the corpus ("Miller" -> "Matthew Miller"), which
+    `canonicalize` resolves only within one article. The rarer or shorter name
+    is proposed as the alias of the other. Columns: alias, entity, type (as in
+    aliases.csv), score, reason, alias_mentions, entity_mentions.
+    """
+    from rapidfuzz import fuzz, process
+
+    named = mentions[mentions["entity"] != ""]
+    counts = named.groupby(["entity", "type"]).size()
+    rows = []
+    for kind, group in counts.groupby(level="type"):
+        names = [entity for entity, _ in group.index]
+        folded = [fold(name) for name in names]
+        scores = process.cdist(folded, folded, scorer=fuzz.ratio, score_cutoff=threshold)
+        for i, j in zip(*scores.nonzero()):
+            if i < j and folded[i] != folded[j]:
+                rows.append(_suggestion(names[i], names[j], kind, float(scores[i, j]), "similar spelling", group))
+        if kind != "PER":
+            continue  # "Jepang" is not short for "Laut Jepang"
+        long_names: dict[str, list[str]] = defaultdict(list)
+        for name, key in zip(names, folded):
+            words = key.split()
+            if len(words) > 1:
+                long_names[words[0]].append(name)
+                long_names[words[-1]].append(name)
+        for name, key in zip(names, folded):
+            if " " not in key and len(long_names.get(key, [])) == 1:
+                rows.append((name, long_names[key][0], kind, 100.0, "short form",
+                             int(group[(name, kind)]), int(group[(long_names[key][0], kind)])))
+    table = pd.DataFrame(rows, columns=SUGGESTION_COLUMNS).drop_duplicates(["alias", "entity", "type"])
+    return table.sort_values(["score", "entity_mentions"], ascending=False, ignore_index=True)
+
+
+def _suggestion(first: str, second: str, kind: str, score: float, reason: str, counts) -> tuple:
+    """Propose the rarer (then shorter) name as the alias of the other."""
+    a, b = int(counts[(first, kind)]), int(counts[(second, kind)])
+    alias, entity = (first, second) if (a, len(first)) < (b, len(second)) else (second, first)
+    return (alias, entity, kind, round(score, 1), reason, int(counts[(alias, kind)]), int(counts[(entity, kind)]))
