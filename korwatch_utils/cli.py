@@ -11,7 +11,10 @@ import pandas as pd
 from korwatch_utils import __version__
 from korwatch_utils.articles import DEFAULT_MAX_BYTES, load_articles
 from korwatch_utils.cleaning import clean, load_rules, removed_by_rule, size_summary
-from korwatch_utils.ner import ModelFilesError
+from korwatch_utils.entities import (
+    analyst_aliases, cooccurrence, entity_mentions, entity_table, filter_entities, suggest_aliases,
+)
+from korwatch_utils.ner import ENTITY_TYPES, ModelFilesError
 
 CLEAN_COLUMNS = ["doc_id", "title", "published", "outlet", "url", "lang", "n_chars", "text"]
 NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
@@ -51,12 +54,23 @@ def _parser() -> argparse.ArgumentParser:
         if cleans:
             sub.add_argument("--rules", metavar="CSV",
                              help="an extra boilerplate rules file, applied after the shipped rules")
+            sub.add_argument("--aliases", metavar="CSV",
+                             help="an extra alias table (alias, entity, type) over the shipped one; "
+                             "default: aliases.csv in the input folder, if there is one")
         sub.set_defaults(handler=handler)
         return sub
 
     command("report", _report, "Write the load report (path, doc_id, status, reason) as CSV.", cleans=False)
     for name, (help_text, _) in TABLES.items():
         command(name, _table, help_text)
+    totals = command("entity-totals", _entity_totals,
+                     "Write entity totals over all articles (entity, type, mentions, articles) as CSV, "
+                     "with the filters of notebook 02's widgets.")
+    totals.add_argument("--type", action="append", choices=ENTITY_TYPES, help="keep this type (repeatable)")
+    totals.add_argument("--min-mentions", type=int, default=1, help="keep entities mentioned this often")
+    totals.add_argument("--doc", action="append", metavar="DOC_ID", help="count only this article (repeatable)")
+    totals.add_argument("--search", default="", help="keep names containing this text")
+    totals.add_argument("--no-merge", action="store_true", help="count names as written, without aliases")
     run = command("run", _run, "Clean the articles, execute the notebooks on them and write notebooks and CSVs to --out.")
     run.add_argument("--out", default="outputs", help="output folder (default %(default)s)")
     run.add_argument("--notebooks", default=str(NOTEBOOKS_DIR), help="folder of the numbered notebooks")
@@ -83,28 +97,54 @@ def _report(args) -> int:
 
 def _table(args) -> int:
     _, cleaned = _clean_all(args)
-    return _write(TABLES[args.command][1](cleaned))
+    return _write(TABLES[args.command][1](cleaned, args))
 
 
-def _mentions(cleaned):
+def _annotations(cleaned):
     from korwatch_utils.ner import annotate  # imported here: loading the model is slow
 
-    return annotate(cleaned.articles).mentions
+    return annotate(cleaned.articles)
 
 
-# command -> (help, function from the CleanResult to the table it writes)
+def _aliases(args):
+    """The shipped alias table plus --aliases, or else aliases.csv in the (one) input folder."""
+    return analyst_aliases(args.path[0] if len(args.path) == 1 else None, args.aliases)
+
+
+def _entity_mentions(cleaned, args):
+    return entity_mentions(cleaned.articles, _annotations(cleaned), _aliases(args))
+
+
+def _entity_totals(args) -> int:
+    _, cleaned = _clean_all(args)
+    return _write(filter_entities(_entity_mentions(cleaned, args), types=args.type, min_mentions=args.min_mentions,
+                                  doc_ids=args.doc, search=args.search, merge=not args.no_merge))
+
+
+# command -> (help, function from the CleanResult and the arguments to the table it writes)
 TABLES = {
     "clean": ("Write the cleaned articles (doc_id, title, published, outlet, url, lang, n_chars, text) as CSV.",
-              lambda cleaned: cleaned.articles[CLEAN_COLUMNS]),
+              lambda cleaned, args: cleaned.articles[CLEAN_COLUMNS]),
     "removed": ("Write every removed line or fragment (doc_id, line_no, text, rule) as CSV.",
-                lambda cleaned: cleaned.removed),
+                lambda cleaned, args: cleaned.removed),
     "by-rule": ("Write removals grouped by rule (rule, removals, articles, example) as CSV.",
-                lambda cleaned: removed_by_rule(cleaned.removed)),
-    "summary": ("Write per-article sizes before and after cleaning as CSV.", size_summary),
+                lambda cleaned, args: removed_by_rule(cleaned.removed)),
+    "summary": ("Write per-article sizes before and after cleaning as CSV.",
+                lambda cleaned, args: size_summary(cleaned)),
     "paragraphs": ("Write every input paragraph with its language and the rule that removed it as CSV.",
-                   lambda cleaned: cleaned.paragraphs),
+                   lambda cleaned, args: cleaned.paragraphs),
     "ner": ("Write the entity mentions (doc_id, sent_id, start_char, end_char, text, type, entity) found by the "
-            "shipped Stanza model in the cleaned articles as CSV.", _mentions),
+            "shipped Stanza model in the cleaned articles as CSV; entity is the text as tagged.",
+            lambda cleaned, args: _annotations(cleaned).mentions),
+    "mentions": ("Write the entity mentions with canonical entity names and types (doc_id, sent_id, start_char, "
+                 "end_char, text, type, entity) as CSV.", _entity_mentions),
+    "entities": ("Write mentions per article and canonical entity (doc_id, entity, type, mentions) as CSV.",
+                 lambda cleaned, args: entity_table(_entity_mentions(cleaned, args))),
+    "cooccurrence": ("Write pairs of entities named in the same sentence (entity_a, entity_b, sentences, "
+                     "articles, doc_ids) as CSV.", lambda cleaned, args: cooccurrence(_entity_mentions(cleaned, args))),
+    "suggest-aliases": ("Write likely spelling variants and short forms of the same name (alias, entity, type, "
+                        "score, reason, ...) as CSV, to confirm into an aliases.csv.",
+                        lambda cleaned, args: suggest_aliases(_entity_mentions(cleaned, args))),
 }
 
 
@@ -124,21 +164,25 @@ def _run(args) -> int:
         "paragraphs.csv": cleaned.paragraphs,
         "summary.csv": size_summary(cleaned),
     }
-    from korwatch_utils.ner import annotate
-
-    annotations = annotate(cleaned.articles)
+    annotations = _annotations(cleaned)
+    mentions = entity_mentions(cleaned.articles, annotations, _aliases(args))
     tables["sentences.csv"] = annotations.sentences
-    tables["mentions.csv"] = annotations.mentions
+    tables["mentions.csv"] = mentions
+    tables["entities.csv"] = entity_table(mentions)
+    tables["cooccurrence.csv"] = cooccurrence(mentions)
     for name, frame in tables.items():
         frame.to_csv(out / name, index=False)
     notebooks = sorted(Path(args.notebooks).glob("[0-9][0-9]_*.ipynb"))
     if not notebooks:
         raise UsageError(f"no numbered notebooks in {args.notebooks}")
-    parameters = {"input_dir": str(source), "rules_file": str(Path(args.rules).resolve()) if args.rules else None}
+    parameters = {"input_dir": str(source), "rules_file": str(Path(args.rules).resolve()) if args.rules else None,
+                  "aliases_file": str(Path(args.aliases).resolve()) if args.aliases else None}
     for notebook in notebooks:
         print(f"executing {notebook.name} on {source}", file=sys.stderr)
+        declared = papermill.inspect_notebook(str(notebook))  # pass each notebook only what it declares
         papermill.execute_notebook(
-            str(notebook), str(out / notebook.name), parameters=parameters,
+            str(notebook), str(out / notebook.name),
+            parameters={name: value for name, value in parameters.items() if name in declared},
             cwd=str(notebook.parent), progress_bar=False,
         )
     print(f"wrote {len(tables)} CSVs and {len(notebooks)} notebooks to {out}", file=sys.stderr)

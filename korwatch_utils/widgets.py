@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import ipywidgets as widgets
+import matplotlib.pyplot as plt
+from IPython.display import display
 
-from korwatch_utils.render import article_diff_html
+from korwatch_utils.entities import filter_entities
+from korwatch_utils.ner import ENTITY_TYPES
+from korwatch_utils.plots import entity_bar_chart
+from korwatch_utils.render import article_diff_html, table_html
 
 
 def article_viewer(cleaned) -> widgets.VBox:
@@ -26,3 +31,55 @@ def article_viewer(cleaned) -> widgets.VBox:
     picker.observe(show, names="value")
     show()
     return widgets.VBox([picker, pane])
+
+
+class EntityExplorer:
+    """Filter controls over the canonical mentions, redrawing a bar chart and a table on every change.
+
+    Attributes:
+        types, min_mentions, articles, search, merge: the controls; set `.value` in code to drive them.
+        totals: the table shown now (entity, type, mentions, articles).
+        figure: the bar chart shown now.
+        widget: the whole explorer, for `display()`.
+    """
+
+    def __init__(self, mentions, top_n: int = 20):
+        self.mentions = mentions
+        self.top_n = top_n
+        doc_ids = sorted(mentions["doc_id"].unique())
+        self.types = widgets.SelectMultiple(options=list(ENTITY_TYPES), value=list(ENTITY_TYPES),
+                                            description="Types", rows=3)
+        self.min_mentions = widgets.IntSlider(value=1, min=1, max=max(2, _max_mentions(mentions)),
+                                              description="Min mentions", continuous_update=False)
+        self.articles = widgets.SelectMultiple(options=doc_ids, value=doc_ids, description="Articles",
+                                               rows=min(6, max(2, len(doc_ids))), layout=widgets.Layout(width="45%"))
+        self.search = widgets.Text(value="", description="Name", placeholder="part of a name",
+                                   continuous_update=False)
+        self.merge = widgets.Checkbox(value=True, description="Merge aliases")
+        self.chart = widgets.Output()
+        self.table = widgets.HTML()
+        self.totals = None
+        self.figure = None
+        for control in (self.types, self.min_mentions, self.articles, self.search, self.merge):
+            control.observe(self.redraw, names="value")
+        controls = widgets.HBox([widgets.VBox([self.types, self.min_mentions, self.search, self.merge]),
+                                 self.articles])
+        self.widget = widgets.VBox([controls, self.chart, self.table])
+        self.redraw()
+
+    def redraw(self, change=None) -> None:
+        """Recompute the filtered totals and redraw the chart and the table."""
+        self.totals = filter_entities(
+            self.mentions, types=self.types.value, min_mentions=self.min_mentions.value,
+            doc_ids=self.articles.value, search=self.search.value, merge=self.merge.value)
+        self.figure = entity_bar_chart(self.totals, self.top_n)
+        self.chart.clear_output(wait=True)
+        with self.chart:
+            display(self.figure)
+        plt.close(self.figure)  # shown through the Output only, not again by the inline backend
+        self.table.value = table_html(self.totals.head(self.top_n))
+
+
+def _max_mentions(mentions) -> int:
+    named = mentions[mentions["entity"] != ""]
+    return int(named.groupby("entity").size().max()) if len(named) else 1

@@ -30,5 +30,11 @@ def test_korwatch_run_executes_notebooks_on_another_folder(tmp_path, capsys, mon
     assert set(removed.rule) == {"title", "related_link"}
     mentions = pd.read_csv(out / "mentions.csv", keep_default_na=False)
     assert {"Kim Jong Un", "Vladimir Putin"} <= set(mentions.text)
-    text = (out / "01_cleaning.ipynb").read_text(encoding="utf-8")
-    assert "Kim Jong Un tiba di Vladivostok" in text and "000_123b081560ab25d8" not in text
+    entities = pd.read_csv(out / "entities.csv", keep_default_na=False)
+    assert {("a", "Kim Jong Un", "PER"), ("a", "Vladimir Putin", "PER"), ("b", "Seoul", "LOC")} <= set(
+        zip(entities.doc_id, entities.entity, entities.type))
+    for notebook in executed:
+        text = (out / notebook).read_text(encoding="utf-8")
+        assert "000_123b081560ab25d8" not in text, f"{notebook} still shows the seeds"
+    assert "Kim Jong Un tiba di Vladivostok" in (out / "01_cleaning.ipynb").read_text(encoding="utf-8")
+    assert "Vladimir Putin" in (out / "02_entity_frequency.ipynb").read_text(encoding="utf-8")

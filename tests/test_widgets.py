@@ -1,10 +1,12 @@
 """Widgets and HTML views, driven from code without a browser."""
 
 import ipywidgets as widgets
+import pandas as pd
 
 from korwatch_utils import clean, load_articles
+from korwatch_utils.ner import MENTION_COLUMNS
 from korwatch_utils.render import article_diff_html
-from korwatch_utils.widgets import article_viewer
+from korwatch_utils.widgets import EntityExplorer, article_viewer
 
 
 def test_picking_an_article_redraws_the_pane(seeds_cleaned):
@@ -23,3 +25,40 @@ def test_article_text_is_escaped(tmp_path):
     html = article_diff_html("h", cleaned)
     assert "<script>" not in html and "<b>tebal" not in html and "<i>miring" not in html
     assert "&lt;script&gt;" in html and "&amp;amp;" in html
+
+
+def _bar_labels(explorer) -> list[str]:
+    return [label.get_text() for label in explorer.figure.axes[0].get_yticklabels()][::-1]
+
+
+def test_entity_explorer_filters_redraw_table_and_chart(seeds_mentions):
+    explorer = EntityExplorer(seeds_mentions, top_n=10)
+    everything = explorer.totals
+    assert set(everything.type) == {"PER", "ORG", "LOC"}
+    assert _bar_labels(explorer) == list(everything.entity.head(10))
+
+    explorer.types.value = ("PER",)
+    assert set(explorer.totals.type) == {"PER"} and "Vladimir Putin" in explorer.totals.entity.values
+    assert _bar_labels(explorer) == list(explorer.totals.entity.head(10))
+    assert "Korea Utara" not in explorer.table.value and "Vladimir Putin" in explorer.table.value
+
+    explorer.min_mentions.value = 10
+    assert set(explorer.totals.entity) == {"Vladimir Putin", "Kim Jong Un"}
+
+    explorer.types.value = ("PER", "ORG", "LOC")
+    explorer.min_mentions.value = 1
+    explorer.articles.value = ("002_0e14fa672863eebd",)
+    assert explorer.totals.articles.max() == 1 and "Yoon Suk Yeol" in explorer.totals.entity.values
+    assert "Adrienne Watson" not in explorer.totals.entity.values  # only in seed 003
+
+    explorer.search.value = "yun"
+    assert explorer.totals.entity.tolist() == []  # canonical name is Yoon Suk Yeol
+    explorer.merge.value = False
+    assert set(explorer.totals.entity) == {"Yun Suk Yeol", "Yun"}  # names as written
+    assert "none match" not in explorer.figure.axes[0].get_title()
+
+
+def test_entity_explorer_table_escapes_names():
+    hostile = pd.DataFrame([["a", 0, 0, 20, "<script>x</script>", "PER", "<script>x</script>"]], columns=MENTION_COLUMNS)
+    explorer = EntityExplorer(hostile)
+    assert "<script>" not in explorer.table.value and "&lt;script&gt;" in explorer.table.value

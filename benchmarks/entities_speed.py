@@ -1,0 +1,63 @@
+"""Cost of entity canonicalisation next to the NER it follows, on real articles.
+
+Usage: python benchmarks/entities_speed.py [--data ../shared/data] [--articles 200] [--repeats 2]
+Over the first N IndoSum dev articles after cleaning, prints the time of NER
+(`annotate`, no cache), of everything `korwatch entities` adds after it
+(find_known_names + canonicalize + entity_table), of cooccurrence, and their
+ratio to NER; plus counts that show the canonicalisation at work.
+"""
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from korwatch_utils import clean, load_articles  # noqa: E402
+from korwatch_utils.entities import cooccurrence, entity_mentions, entity_table, load_aliases  # noqa: E402
+from korwatch_utils.ner import annotate, load_pipeline  # noqa: E402
+from training.stages import DEFAULT_DATA  # noqa: E402
+
+
+def best_time(run, repeats: int):
+    """The shortest wall-clock time of `repeats` calls of run(), and run()'s last result."""
+    best, result = float("inf"), None
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = run()
+        best = min(best, time.perf_counter() - start)
+    return best, result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--articles", type=int, default=200)
+    parser.add_argument("--repeats", type=int, default=2)
+    args = parser.parse_args()
+
+    files = sorted((args.data / "articles" / "indosum-dev").glob("*.txt"))[: args.articles]
+    articles = clean(load_articles(files).articles).articles
+    load_pipeline(), load_pipeline(pretokenized=True)
+    ner_seconds, annotations = best_time(lambda: annotate(articles, use_cache=False), args.repeats)
+    aliases = load_aliases()
+    entity_seconds, mentions = best_time(lambda: entity_mentions(articles, annotations, aliases), args.repeats)
+    table_seconds, table = best_time(lambda: entity_table(mentions), args.repeats)
+    pair_seconds, pairs = best_time(lambda: cooccurrence(mentions), args.repeats)
+    added = entity_seconds + table_seconds
+
+    print(f"articles                 {len(articles)}")
+    print(f"model mentions           {len(annotations.mentions)}")
+    print(f"canonical mentions       {len(mentions)} ({(mentions.entity == '').sum()} title-only left out)")
+    print(f"renamed by canonicalize  {(mentions.entity != mentions.text).sum()}")
+    print(f"distinct surface names   {mentions.text.nunique()} -> entities {table.entity.nunique()}")
+    print(f"entity rows / pairs      {len(table)} / {len(pairs)}")
+    print(f"NER (annotate)           {ner_seconds:.2f} s")
+    print(f"entities after NER       {added:.3f} s = {100 * added / ner_seconds:.1f} % of NER")
+    print(f"cooccurrence             {pair_seconds:.3f} s = {100 * pair_seconds / ner_seconds:.1f} % of NER")
+
+
+if __name__ == "__main__":
+    main()
