@@ -15,6 +15,7 @@ from korwatch_utils.entities import (
     analyst_aliases, cooccurrence, entity_mentions, entity_table, filter_entities, suggest_aliases,
 )
 from korwatch_utils.ner import ENTITY_TYPES, ModelFilesError
+from korwatch_utils.stance import CATEGORIES, filter_cues, stance_cues, stance_matrix
 
 CLEAN_COLUMNS = ["doc_id", "title", "published", "outlet", "url", "lang", "n_chars", "text"]
 NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
@@ -63,6 +64,14 @@ def _parser() -> argparse.ArgumentParser:
     command("report", _report, "Write the load report (path, doc_id, status, reason) as CSV.", cleans=False)
     for name, (help_text, _) in TABLES.items():
         command(name, _table, help_text)
+    stance = command("stance", _stance, "Write the stance cues (doc_id, sent_id, speaker, cue, category, polarity, "
+                     "target, quote, sentence, negated, attribution, start_char, end_char) as CSV.")
+    stance.add_argument("--speaker", action="append", help="keep cues of this speaker (repeatable)")
+    stance.add_argument("--target", action="append", help="keep cues towards this target (repeatable)")
+    stance.add_argument("--category", action="append", choices=CATEGORIES, help="keep this category (repeatable)")
+    command("stance-matrix", _stance_matrix,
+            "Write speaker x target counts of stance cues by polarity (speaker, target, negative, neutral, "
+            "positive, total) as CSV.")
     totals = command("entity-totals", _entity_totals,
                      "Write entity totals over all articles (entity, type, mentions, articles) as CSV, "
                      "with the filters of notebook 02's widgets.")
@@ -113,6 +122,23 @@ def _aliases(args):
 
 def _entity_mentions(cleaned, args):
     return entity_mentions(cleaned.articles, _annotations(cleaned), _aliases(args))
+
+
+def _cues(cleaned, args):
+    annotations = _annotations(cleaned)
+    mentions = entity_mentions(cleaned.articles, annotations, _aliases(args))
+    return stance_cues(cleaned.articles, mentions, annotations.sentences)
+
+
+def _stance(args) -> int:
+    _, cleaned = _clean_all(args)
+    return _write(filter_cues(_cues(cleaned, args), speakers=args.speaker, targets=args.target,
+                              categories=args.category))
+
+
+def _stance_matrix(args) -> int:
+    _, cleaned = _clean_all(args)
+    return _write(stance_matrix(_cues(cleaned, args)))
 
 
 def _entity_totals(args) -> int:
@@ -170,6 +196,8 @@ def _run(args) -> int:
     tables["mentions.csv"] = mentions
     tables["entities.csv"] = entity_table(mentions)
     tables["cooccurrence.csv"] = cooccurrence(mentions)
+    tables["cues.csv"] = stance_cues(cleaned.articles, mentions, annotations.sentences)
+    tables["stance_matrix.csv"] = stance_matrix(tables["cues.csv"])
     for name, frame in tables.items():
         frame.to_csv(out / name, index=False)
     notebooks = sorted(Path(args.notebooks).glob("[0-9][0-9]_*.ipynb"))

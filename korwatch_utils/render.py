@@ -56,3 +56,42 @@ def article_diff_html(doc_id: str, cleaned) -> str:
 def table_html(frame: pd.DataFrame) -> str:
     """A DataFrame as an HTML table with every cell escaped."""
     return frame.to_html(index=False, escape=True)
+
+
+def cue_sentences_html(cues: pd.DataFrame, limit: int = 50) -> str:
+    """Each cue's sentence with the cue, the speaker and the target highlighted; all text escaped.
+
+    Args:
+        cues: rows of the cues table (`stance.stance_cues`).
+        limit: show at most this many sentences.
+    """
+    style = ("<style>.kw-cue{background:#fde68a;font-weight:bold}.kw-speaker{background:#bfdbfe}"
+             ".kw-target{background:#fecaca}.kw-sent{font-family:sans-serif;font-size:13px;margin:6px 0}"
+             ".kw-meta{color:#555;font-size:11px}</style>")
+    parts = [style, '<div class="kw-sent"><span class="kw-cue">cue</span> <span class="kw-speaker">speaker</span> '
+                    '<span class="kw-target">target</span></div>']
+    for row in cues.head(limit).itertuples(index=False):
+        sentence = escape(row.sentence)
+        sentence = _mark(sentence, escape(row.cue), "kw-cue")
+        for name, css in ((row.speaker, "kw-speaker"), (row.target, "kw-target")):
+            if name:
+                sentence = _mark(sentence, escape(name), css)
+        meta = (f"{escape(str(row.doc_id))} #{row.sent_id} · {escape(row.category)} ({escape(row.polarity)}"
+                f"{', negated' if row.negated else ''}) · speaker: {escape(row.speaker) or '?'}"
+                f" [{escape(row.attribution) or 'unknown'}] · target: {escape(row.target) or '?'}")
+        parts.append(f'<div class="kw-sent">{sentence}<div class="kw-meta">{meta}</div></div>')
+    if len(cues) > limit:
+        parts.append(f'<div class="kw-meta">… and {len(cues) - limit} more</div>')
+    return "".join(parts)
+
+
+def _mark(html: str, fragment: str, css: str) -> str:
+    """Wrap the first occurrence of an (escaped) fragment outside any tag in a span."""
+    position = 0
+    while True:
+        index = html.find(fragment, position)
+        if index < 0 or not fragment:
+            return html
+        if html.rfind("<", 0, index) <= html.rfind(">", 0, index):  # not inside a tag
+            return f'{html[:index]}<span class="{css}">{fragment}</span>{html[index + len(fragment):]}'
+        position = index + 1

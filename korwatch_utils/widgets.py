@@ -9,7 +9,8 @@ from IPython.display import display
 from korwatch_utils.entities import filter_entities
 from korwatch_utils.ner import ENTITY_TYPES
 from korwatch_utils.plots import entity_bar_chart
-from korwatch_utils.render import article_diff_html, table_html
+from korwatch_utils.render import article_diff_html, cue_sentences_html, table_html
+from korwatch_utils.stance import CATEGORIES, filter_cues
 
 
 def article_viewer(cleaned) -> widgets.VBox:
@@ -83,3 +84,43 @@ class EntityExplorer:
 def _max_mentions(mentions) -> int:
     named = mentions[mentions["entity"] != ""]
     return int(named.groupby("entity").size().max()) if len(named) else 1
+
+
+class CueExplorer:
+    """Speaker, target and category filters over the cues table, redrawing a table and the highlighted sentences.
+
+    Attributes:
+        speakers, targets, categories: SelectMultiple controls (nothing selected: all).
+        cues: the cues shown now.
+        table, sentences: HTML panes; widget: the whole explorer, for `display()`.
+    """
+
+    COLUMNS = ["doc_id", "sent_id", "speaker", "cue", "category", "polarity", "target", "attribution"]
+
+    def __init__(self, cues, limit: int = 30):
+        self.all_cues = cues
+        self.limit = limit
+
+        def choices(column):
+            counts = cues.loc[cues[column] != "", column].value_counts()
+            return [name for name, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+
+        self.speakers = widgets.SelectMultiple(options=choices("speaker"), description="Speaker", rows=6)
+        self.targets = widgets.SelectMultiple(options=choices("target"), description="Target", rows=6)
+        self.categories = widgets.SelectMultiple(options=[c for c in CATEGORIES if c in set(cues["category"])],
+                                                 description="Category", rows=6)
+        self.table = widgets.HTML()
+        self.sentences = widgets.HTML()
+        self.cues = cues
+        for control in (self.speakers, self.targets, self.categories):
+            control.observe(self.redraw, names="value")
+        self.widget = widgets.VBox([widgets.HBox([self.speakers, self.targets, self.categories]),
+                                    self.table, self.sentences])
+        self.redraw()
+
+    def redraw(self, change=None) -> None:
+        """Filter the cues and redraw both panes."""
+        self.cues = filter_cues(self.all_cues, speakers=self.speakers.value, targets=self.targets.value,
+                                categories=self.categories.value)
+        self.table.value = table_html(self.cues[self.COLUMNS].head(self.limit))
+        self.sentences.value = cue_sentences_html(self.cues, self.limit)

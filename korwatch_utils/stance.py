@@ -1,0 +1,422 @@
+"""Stance cues: the words by which an actor takes a position towards another, with speaker and target.
+
+A cue is found from the lexicon in korwatch_utils/data/stance_cues.csv: by lemma
+(PySastrawi's stem, corrected by data/stem_overrides.csv where it is measured
+wrong) or by exact form or phrase. Attribution is rule-based: Indonesian
+reporting patterns are regular enough ("…," kata X; X mengecam Y; Y dituduh
+oleh X) that a few readable rules beat a model we have no training data for.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+CATEGORIES = ("condemn", "accuse", "concern", "warn", "threaten", "urge", "deny", "reject", "agree", "support",
+              "commit", "claim", "hedge")
+CUE_COLUMNS = ["doc_id", "sent_id", "speaker", "cue", "category", "polarity", "target", "quote", "sentence",
+               "negated", "attribution", "start_char", "end_char"]
+WORD = re.compile(r"\w+(?:-\w+)*")
+# Words that open another clause or stand for another subject: a name before them is not the cue's subject.
+CLAUSE_WORDS = {"bahwa", "dan", "tetapi", "namun", "sementara", "setelah", "karena", "ketika", "saat", "sehingga",
+                "jika", "agar", "untuk", "guna", "mereka", "kami", "kita", "dia", "ia", "beliau", "saya", "aku"}
+NEGATIONS = {"tidak", "tak", "bukan", "belum", "tanpa", "jangan", "enggan"}
+CLITICS = ("nya", "lah", "kah")
+# Bare words that are nouns: their actor follows them ("kritik Seoul").
+BARE_NOUNS = {"kritik", "klaim", "janji", "komitmen", "protes", "tekad", "ikrar"}
+REPORTING = ("kata", "ujar", "ucap", "tutur", "ungkap", "jelas", "tegas", "tambah", "imbuh", "papar", "terang", "sebut")
+REPORTING_VERBS = ("mengatakan", "menyatakan", "berkata", "menegaskan", "menambahkan", "menyebut", "menyebutkan",
+                   "menjelaskan", "mengungkapkan", "menilai", "menganggap", "mengklaim", "melaporkan",
+                   "memberitakan", "menggambarkan", "menulis")
+QUOTE_AFTER = re.compile(rf"^\s*[,.]?\s*(?:{'|'.join(REPORTING)})(?P<nya>nya)?\b", re.I)
+QUOTE_AFTER_SUBJECT_VERB = re.compile(rf"^\s*[,.]?\s*(?P<subject>[^,.;\"“”]{{1,80}}?)\s+(?:{'|'.join(REPORTING_VERBS)})\b")
+REPORTING_VERB = re.compile(rf"\b(?:{'|'.join(REPORTING_VERBS)})\b", re.I)
+ACCORDING_TO = re.compile(r"\bmenurut\s+", re.I)
+# "kecaman Presiden Yoon terhadap Rusia": a preposition at most four words after the noun introduces the target.
+NOMINAL_TARGET = re.compile(r"[\"“”]?(?:\s+[^\s,;:\"“”]+){0,4}?\s+(?:terhadap|atas|kepada|bagi|pada)\s+", re.I)
+BOUNDARY = re.compile(r"[,;:\"“”]")
+QUOTE_MARKS = re.compile(r"[\"“”]")
+# Words that stand for an actor named earlier: pattern -> (type, name prefix) of the actor meant.
+REFERRING = [
+    (re.compile(r"\b(?:dia|ia|beliau)$|nya$", re.I), "PER", ""),
+    (re.compile(r"\bkementerian (?:itu|tersebut|ini)$", re.I), "ORG", "Kementerian"),
+    (re.compile(r"\bdepartemen (?:itu|tersebut|ini)$", re.I), "ORG", "Departemen"),
+    (re.compile(r"\b(?:negara|pemerintah) (?:itu|tersebut|ini)$", re.I), "LOC", ""),
+]
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One lexicon entry."""
+
+    cue: str
+    category: str
+    polarity: str
+    match: str
+
+
+@dataclass
+class _Mention:
+    start: int
+    end: int
+    entity: str
+    type: str
+
+
+def load_cues(path: str | Path | None = None) -> pd.DataFrame:
+    """The cue lexicon (cue, category, polarity, match, notes); checks categories, polarities and match kinds.
+
+    match is lemma (any inflection of the stem), form (the word or phrase as
+    written) or exclude (a word or phrase that is never a cue, e.g. "perjanjian",
+    a treaty, though its stem is janji).
+
+    Raises:
+        ValueError: a row has an unknown category, polarity or match kind.
+    """
+    frame = pd.read_csv(path or DATA_DIR / "stance_cues.csv", dtype=str, keep_default_na=False)
+    cues = frame[frame["match"] != "exclude"]
+    for column, allowed in (("category", CATEGORIES), ("polarity", ("negative", "positive", "neutral")),
+                            ("match", ("lemma", "form"))):
+        bad = sorted(set(cues[column]) - set(allowed))
+        if bad:
+            raise ValueError(f"cue lexicon {path or 'stance_cues.csv'}: unknown {column} {', '.join(bad)}")
+    return frame
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+    return StemmerFactory().create_stemmer()
+
+
+@lru_cache(maxsize=1)
+def _overrides() -> dict[str, str]:
+    frame = pd.read_csv(DATA_DIR / "stem_overrides.csv", dtype=str, keep_default_na=False)
+    return dict(zip(frame["form"], frame["stem"]))
+
+
+@lru_cache(maxsize=200_000)
+def lemma(word: str) -> str:
+    """The stem of an Indonesian word: PySastrawi's, unless data/stem_overrides.csv corrects it."""
+    word = word.lower()
+    bare = next((word[: -len(c)] for c in CLITICS if word.endswith(c) and len(word) > len(c) + 3), word)
+    return _overrides().get(word) or _overrides().get(bare) or _stemmer().stem(word)
+
+
+class _Lexicon:
+    """The cue table indexed for matching: phrases by first word, single forms, lemmas."""
+
+    def __init__(self, cues: pd.DataFrame):
+        self.phrases: dict[str, list[tuple[list[str], Cue]]] = {}
+        self.forms: dict[str, Cue] = {}
+        self.lemmas: dict[str, Cue] = {}
+        for row in cues.itertuples(index=False):
+            entry = Cue(row.cue, row.category, row.polarity, row.match)
+            words = row.cue.lower().split()
+            if row.match == "exclude":
+                entry = None
+            if row.match == "lemma":
+                self.lemmas[words[0]] = entry
+            elif len(words) > 1:
+                self.phrases.setdefault(words[0], []).append((words, entry))
+            else:
+                self.forms[words[0]] = entry
+        for candidates in self.phrases.values():
+            candidates.sort(key=lambda item: -len(item[0]))
+
+    def match(self, words: list[str], i: int) -> tuple[Cue | None, int] | None:
+        """The cue starting at words[i] and how many words it spans (cue None: an excluded phrase), or None."""
+        word = words[i].lower()
+        for phrase, entry in self.phrases.get(word, []):
+            if [w.lower() for w in words[i:i + len(phrase)]] == phrase:
+                return entry, len(phrase)
+        if word in self.forms:
+            return self.forms[word], 1
+        entry = self.lemmas.get(lemma(word))
+        return (entry, 1) if entry else None
+
+
+def stance_cues(articles: pd.DataFrame, mentions: pd.DataFrame, sentences: pd.DataFrame,
+                cues: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The cues table: every stance cue in the articles with its speaker and target.
+
+    Args:
+        articles: the cleaned articles (doc_id, text).
+        mentions: canonical mentions (`entities.entity_mentions`); speakers and targets are their entities.
+        sentences: the sentences table from `ner.annotate`.
+        cues: a cue lexicon (default `load_cues()`).
+
+    Returns:
+        doc_id, sent_id, speaker, cue (as written), category, polarity (flipped when
+        negated), target, quote (the quotation the cue stands in, or ''), sentence,
+        negated, attribution (how the speaker was found: active, passive, nominal,
+        quote, reported, according_to, referring, coordinated, or '' when unknown),
+        start_char, end_char. Speaker or target is '' when the text does not say.
+    """
+    lexicon = _Lexicon(load_cues() if cues is None else cues)
+    named = mentions[mentions["entity"] != ""]
+    by_doc = {doc_id: [_Mention(r.start_char, r.end_char, r.entity, r.type)
+                       for r in group.sort_values("start_char").itertuples(index=False)]
+              for doc_id, group in named.groupby("doc_id", sort=False)}
+    sentences_by_doc = {doc_id: group.sort_values("sent_id") for doc_id, group in sentences.groupby("doc_id", sort=False)}
+    rows = []
+    for doc_id, text in zip(articles["doc_id"], articles["text"]):
+        document = _Document(text, by_doc.get(doc_id, []))
+        for sentence in sentences_by_doc.get(doc_id, pd.DataFrame()).itertuples(index=False):
+            for row in document.cues_in(sentence.start_char, sentence.end_char, lexicon):
+                rows.append({"doc_id": doc_id, "sent_id": sentence.sent_id, **row,
+                             "sentence": text[sentence.start_char:sentence.end_char]})
+    return pd.DataFrame(rows, columns=CUE_COLUMNS)
+
+
+class _Document:
+    """One article's text, entity mentions and quotations, and the attribution rules over them."""
+
+    def __init__(self, text: str, mentions: list[_Mention]):
+        self.text = text
+        self.mentions = mentions
+        self.quote_spans = _quotations(text)
+        self.quotes = [(start, end, self._quote_speaker(start, end)) for start, end in self.quote_spans]
+
+    def cues_in(self, start: int, end: int, lexicon: _Lexicon) -> list[dict]:
+        words = [(m.group(), m.start() + start, m.end() + start) for m in WORD.finditer(self.text[start:end])]
+        inside_name = [any(m.start <= w_start < m.end for m in self.mentions) for _, w_start, _ in words]
+        found, i, previous_speaker = [], 0, None
+        while i < len(words):
+            hit = None if inside_name[i] else lexicon.match([w for w, _, _ in words], i)
+            if hit is None:
+                i += 1
+                continue
+            entry, size = hit
+            if entry is None:
+                i += size
+                continue
+            cue_start, cue_end = words[i][1], words[i + size - 1][2]
+            mention, via, target = self._attribute(words[i][0], entry, cue_start, cue_end, start, end,
+                                                   previous_speaker)
+            speaker = mention.entity if mention else ""
+            negated = any(w.lower() in NEGATIONS and not BOUNDARY.search(self.text[w_end:cue_start])
+                          for w, _, w_end in words[max(0, i - 3):i])
+            quote = next((q for q in self.quotes if q[0] <= cue_start < q[1]), None)
+            found.append({
+                "speaker": speaker, "cue": self.text[cue_start:cue_end], "category": entry.category,
+                "polarity": _flip(entry.polarity) if negated else entry.polarity, "target": target,
+                "quote": self.text[quote[0]:quote[1]] if quote else "", "negated": negated, "attribution": via,
+                "start_char": cue_start, "end_char": cue_end,
+            })
+            if mention and via in ("active", "coordinated", "referring"):
+                previous_speaker = (mention, cue_end)
+            i += size
+        return found
+
+    def _attribute(self, word: str, entry: Cue, cue_start: int, cue_end: int, sent_start: int, sent_end: int,
+                   previous_speaker) -> tuple[_Mention | None, str, str]:
+        """(speaker's mention, how it was found, target entity) for one cue."""
+        lower = word.lower()
+        stem = lemma(lower) if entry.match == "lemma" else lower
+        in_sentence = [m for m in self.mentions if sent_start <= m.start < sent_end]
+        if entry.match == "lemma" and lower.startswith("di") and not stem.startswith("di"):
+            target = self._subject(cue_start, sent_start, in_sentence)
+            agent = re.match(r"\s+oleh\s+", self.text[cue_end:cue_end + 8], re.I)
+            speaker = self._mention_at(cue_end + agent.end(), in_sentence) if agent else None
+            name = speaker.entity if speaker else ""
+            return speaker, "passive", target.entity if target else self._target_after(cue_end, in_sentence, name)
+        if entry.category == "hedge":  # the one who hedges is the source, not the actor hedged about
+            speaker, via = self._speaker_from_context(cue_start, sent_start, in_sentence, None)
+            subject = self._subject(cue_start, sent_start, in_sentence)
+            target = subject.entity if subject else self._target_after(cue_end, in_sentence, "")
+            return speaker, via, target
+        nominal = entry.match == "lemma" and _is_nominal(lower, stem)
+        speaker, via = None, ""
+        if nominal:
+            speaker = self._genitive(cue_end, in_sentence)
+            via = "nominal" if speaker else ""
+        if speaker is None and not nominal:
+            speaker = self._subject(cue_start, sent_start, in_sentence)
+            via = "active" if speaker else ""
+            if speaker is None:
+                speaker = self._referred(cue_start, sent_start)
+                via = "referring" if speaker else ""
+        if speaker is None:
+            speaker, via = self._speaker_from_context(cue_start, sent_start, in_sentence, previous_speaker)
+        name = speaker.entity if speaker else ""
+        if nominal:  # "kecaman X terhadap Y"
+            preposition = NOMINAL_TARGET.match(self.text[cue_end:cue_end + 80])
+            target = self._target_after(cue_end + preposition.end(), in_sentence, name) if preposition else ""
+            return speaker, via, target
+        target = self._target_after(cue_end, in_sentence, name)
+        if not target and speaker and speaker.end <= cue_start:
+            between = [m for m in in_sentence if speaker.end <= m.start and m.end <= cue_start and m.entity != name]
+            target = between[-1].entity if between else ""
+        return speaker, via, target
+
+    def _speaker_from_context(self, cue_start, sent_start, in_sentence, previous_speaker):
+        """A speaker from the quotation, "menurut X", a reporting verb earlier in the sentence, or a coordinated verb."""
+        quote = next((q for q in self.quotes if q[0] <= cue_start < q[1]), None)
+        if quote and quote[2]:
+            return quote[2], "quote"
+        before = self.text[sent_start:cue_start]
+        according = list(ACCORDING_TO.finditer(before))
+        if according:
+            mention = self._mention_at(sent_start + according[-1].end(), in_sentence)
+            if mention:
+                return mention, "according_to"
+        verbs = list(REPORTING_VERB.finditer(before))
+        if verbs:
+            subject = self._subject(sent_start + verbs[-1].start(), sent_start, in_sentence)
+            if subject:
+                return subject, "reported"
+        if previous_speaker and re.search(r",\s*(?:\w+\s+){0,1}$", self.text[previous_speaker[1]:cue_start]):
+            return previous_speaker[0], "coordinated"  # "X memperingatkan …, mengklaim …"
+        return None, ""
+
+    def _subject(self, position: int, sent_start: int, in_sentence: list[_Mention]) -> _Mention | None:
+        """The mention just before position in the same clause (at most six words between, brackets allowed)."""
+        candidates = [m for m in in_sentence if m.end <= position]
+        if not candidates:
+            return None
+        mention = candidates[-1]
+        between = self.text[mention.end:position]
+        words = [w.lower() for w in WORD.findall(between)]
+        if (BOUNDARY.search(between) or len(words) > 6 or set(words) & CLAUSE_WORDS
+                or self._quote_of(mention.start) != self._quote_of(position)):
+            return None
+        return mention
+
+    def _mention_at(self, position: int, in_sentence: list[_Mention]) -> _Mention | None:
+        """The mention starting at position, allowing a few title words before it ("juru bicara NSC John Kirby")."""
+        rest = self.text[position:position + 60]
+        stop = BOUNDARY.search(rest)
+        limit = position + (stop.start() if stop else len(rest))
+        ahead = [m for m in in_sentence if position <= m.start < limit] or [
+            m for m in self.mentions if position <= m.start < limit]
+        if not ahead:
+            return None
+        people = [m for m in ahead if m.type == "PER"]
+        return people[0] if people else ahead[0]
+
+    def _referred(self, position: int, sent_start: int) -> _Mention | None:
+        """The actor that "dia", "kementerian itu" and the like just before position stand for."""
+        before = self.text[max(sent_start, position - 40):position].rstrip()
+        before = re.sub(r"(?:\s+(?:juga|telah|sudah|akan|pun|sangat|pernah|masih))+$", "", before, flags=re.I)
+        for pattern, kind, prefix in REFERRING:
+            if pattern.search(before):
+                return self._nearest_before(position - len(before), kind, prefix)
+        return None
+
+    def _nearest_before(self, position: int, kind: str, prefix: str) -> _Mention | None:
+        """The actor of a type (and name prefix) named in the ~400 characters before position, if only one is.
+
+        With two people there ("Setya menuding Nazaruddin …, ia mengklaim"), "ia"
+        is left unresolved rather than guessed.
+        """
+        window = [m for m in self.mentions if m.end <= position and position - m.end < 400
+                  and m.type == kind and m.entity.startswith(prefix)]
+        return window[-1] if len({m.entity for m in window}) == 1 else None
+
+    def _target_after(self, position: int, in_sentence: list[_Mention], speaker: str) -> str:
+        """The first entity after position in the same clause, other than the speaker."""
+        for mention in in_sentence:
+            if mention.start >= position and mention.entity != speaker:
+                return "" if BOUNDARY.search(self.text[position:mention.start]) else mention.entity
+        return ""
+
+    def _genitive(self, position: int, in_sentence: list[_Mention]) -> _Mention | None:
+        """The actor right after a noun cue: "kritik Seoul", "kecaman Presiden Yoon" (up to three title words)."""
+        titles = re.match(r"\s+(?:[A-Z][\w.]*\s+){0,3}", self.text[position:position + 60])
+        if not titles:
+            return None
+        following = [m for m in in_sentence if position < m.start <= position + titles.end()]
+        return following[0] if following and re.fullmatch(r"\s+(?:[A-Z][\w.]*\s+)*",
+                                                           self.text[position:following[0].start]) else None
+
+    def _quote_of(self, position: int):
+        return next(((s, e) for s, e in self.quote_spans if s <= position < e), None)
+
+    def _quote_speaker(self, start: int, end: int) -> _Mention | None:
+        """Who a quotation is attributed to: "…," kata X / "…," X menambahkan / X mengatakan: "…"."""
+        after = self.text[end + 1:end + 120]
+        said = QUOTE_AFTER.match(after)
+        if said:
+            position = end + 1 + said.end()
+            if said.group("nya"):
+                return self._nearest_before(start, "PER", "")
+            referred = re.match(r"\s+(kementerian|departemen|negara|pemerintah) (itu|tersebut|ini)\b",
+                                self.text[position:position + 40], re.I)
+            if referred:
+                kind = "LOC" if referred.group(1).lower() in ("negara", "pemerintah") else "ORG"
+                prefix = "" if kind == "LOC" else referred.group(1).capitalize()
+                return self._nearest_before(start, kind, prefix)
+            return self._mention_at(position, self.mentions)
+        subject_verb = QUOTE_AFTER_SUBJECT_VERB.match(after)
+        if subject_verb:
+            return self._mention_at(end + 1 + subject_verb.start("subject"), self.mentions)
+        line_start = self.text.rfind("\n", 0, start) + 1
+        before = self.text[max(line_start, start - 200):start - 1]
+        clause_start = max(before.rfind(". "), before.rfind('"'), before.rfind("”")) + 1
+        verbs = list(REPORTING_VERB.finditer(before, clause_start))
+        if verbs:
+            offset = start - 1 - len(before)
+            return self._subject(offset + verbs[-1].start(), offset + clause_start, self.mentions)
+        return None
+
+
+def _quotations(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the text inside each quotation, paragraph by paragraph.
+
+    Straight quotes alternate open/close; an unmatched last quote followed by
+    ", kata" closes a quotation opened at the paragraph's start (as scraped
+    text often loses the opening mark).
+    """
+    spans = []
+    offset = 0
+    for line in text.split("\n"):
+        marks = [m.start() for m in QUOTE_MARKS.finditer(line)]
+        pairs = list(zip(marks[0::2], marks[1::2]))
+        spans.extend((offset + a + 1, offset + b) for a, b in pairs)
+        if len(marks) % 2 and QUOTE_AFTER.match(line[marks[-1] + 1:]):
+            spans.append((offset, offset + marks[-1]))
+        offset += len(line) + 1
+    return spans
+
+
+def _is_nominal(word: str, stem: str) -> bool:
+    """A noun form of a cue ("kecaman", "peringatan", "kritik"), whose actor follows it."""
+    if word in BARE_NOUNS:
+        return True
+    return (word != stem and word.endswith("an") and not word.endswith("kan")
+            and not word.startswith(("me", "di", "ber", "ter")))
+
+
+def _flip(polarity: str) -> str:
+    return {"negative": "positive", "positive": "negative"}.get(polarity, polarity)
+
+
+def stance_matrix(cues: pd.DataFrame) -> pd.DataFrame:
+    """Speaker x target counts by polarity: speaker, target, negative, neutral, positive, total.
+
+    Cues without a speaker or a target are left out: they say nothing about who
+    stands where towards whom.
+    """
+    known = cues[(cues["speaker"] != "") & (cues["target"] != "")]
+    table = known.pivot_table(index=["speaker", "target"], columns="polarity", values="cue", aggfunc="count",
+                              fill_value=0)
+    table = table.reindex(columns=["negative", "neutral", "positive"], fill_value=0)
+    table["total"] = table.sum(axis=1)
+    return table.reset_index().rename_axis(columns=None).sort_values(
+        ["total", "speaker", "target"], ascending=[False, True, True], ignore_index=True)
+
+
+def filter_cues(cues: pd.DataFrame, *, speakers=None, targets=None, categories=None) -> pd.DataFrame:
+    """The cues whose speaker, target and category are among those given (None or empty: any)."""
+    keep = pd.Series(True, index=cues.index)
+    for column, allowed in (("speaker", speakers), ("target", targets), ("category", categories)):
+        if allowed:
+            keep &= cues[column].isin(list(allowed))
+    return cues[keep]
