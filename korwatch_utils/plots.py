@@ -52,10 +52,16 @@ def stance_heatmaps(matrix: pd.DataFrame, top_n: int = 12):
     targets = matrix.groupby("target")["total"].sum().sort_values(ascending=False).head(top_n).index.tolist()
     figure, axes = plt.subplots(1, 2, figsize=(max(8.0, 1.1 * len(targets) + 6), max(3.0, 0.4 * len(speakers) + 2)),
                                 squeeze=False)
+    if not speakers:
+        for ax in axes[0]:
+            ax.set_axis_off()
+        axes[0][0].set_title("no cue with both a speaker and a target")
+        return figure
     for ax, polarity, colours in zip(axes[0], ("negative", "positive"), ("Reds", "Greens")):
         grid = matrix.pivot_table(index="speaker", columns="target", values=polarity, aggfunc="sum", fill_value=0)
         grid = grid.reindex(index=speakers, columns=targets, fill_value=0)
-        ax.imshow(grid.to_numpy(), cmap=colours, vmin=0, vmax=max(1, grid.to_numpy().max()), aspect="auto")
+        peak = max(1, grid.to_numpy().max())
+        ax.imshow(grid.to_numpy(), cmap=colours, vmin=0, vmax=peak * 1.5, aspect="auto")  # 1.5: keep numbers legible
         ax.set_xticks(range(len(targets)), targets, rotation=60, ha="right")
         ax.set_yticks(range(len(speakers)), speakers)
         for i in range(len(speakers)):
@@ -65,7 +71,5 @@ def stance_heatmaps(matrix: pd.DataFrame, top_n: int = 12):
         ax.set_title(f"{polarity} cues (speaker → target)")
         ax.set_xlabel("target")
     axes[0][0].set_ylabel("speaker")
-    if not speakers:
-        axes[0][0].set_title("no cue with both a speaker and a target")
     figure.tight_layout()
     return figure

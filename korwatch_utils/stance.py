@@ -405,6 +405,8 @@ def stance_matrix(cues: pd.DataFrame) -> pd.DataFrame:
     stands where towards whom.
     """
     known = cues[(cues["speaker"] != "") & (cues["target"] != "")]
+    if known.empty:
+        return pd.DataFrame(columns=["speaker", "target", "negative", "neutral", "positive", "total"])
     table = known.pivot_table(index=["speaker", "target"], columns="polarity", values="cue", aggfunc="count",
                               fill_value=0)
     table = table.reindex(columns=["negative", "neutral", "positive"], fill_value=0)

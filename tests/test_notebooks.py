@@ -33,6 +33,9 @@ def test_korwatch_run_executes_notebooks_on_another_folder(tmp_path, capsys, mon
     entities = pd.read_csv(out / "entities.csv", keep_default_na=False)
     assert {("a", "Kim Jong Un", "PER"), ("a", "Vladimir Putin", "PER"), ("b", "Seoul", "LOC")} <= set(
         zip(entities.doc_id, entities.entity, entities.type))
+    cues = pd.read_csv(out / "cues.csv", keep_default_na=False)
+    assert list(cues.columns[:9]) == ["doc_id", "sent_id", "speaker", "cue", "category", "polarity", "target",
+                                      "quote", "sentence"]
     for notebook in executed:
         text = (out / notebook).read_text(encoding="utf-8")
         assert "000_123b081560ab25d8" not in text, f"{notebook} still shows the seeds"

@@ -230,3 +230,13 @@ def test_cli_stance_writes_the_cues_table(capsys, seeds_dir, tmp_path, monkeypat
     frame = pd.read_csv(io.StringIO(capsys.readouterr().out), keep_default_na=False)
     assert list(frame.columns) == CUE_COLUMNS
     assert set(zip(frame.cue, frame.target)) == {("menuduh", "Pyongyang")}
+
+
+def test_no_cues_gives_empty_tables_and_figure():
+    from korwatch_utils.plots import stance_heatmaps
+
+    cues = cues_of("Cuaca cerah di Jakarta hari ini.", [("Jakarta", "LOC")])
+    assert cues.empty and list(cues.columns) == CUE_COLUMNS
+    matrix = stance_matrix(cues)
+    assert matrix.empty and list(matrix.columns) == ["speaker", "target", "negative", "neutral", "positive", "total"]
+    assert "no cue" in stance_heatmaps(matrix).axes[0].get_title()

@@ -6,7 +6,8 @@ import pandas as pd
 from korwatch_utils import clean, load_articles
 from korwatch_utils.ner import MENTION_COLUMNS
 from korwatch_utils.render import article_diff_html
-from korwatch_utils.widgets import EntityExplorer, article_viewer
+from korwatch_utils.stance import stance_cues
+from korwatch_utils.widgets import CueExplorer, EntityExplorer, article_viewer
 
 
 def test_picking_an_article_redraws_the_pane(seeds_cleaned):
@@ -62,3 +63,18 @@ def test_entity_explorer_table_escapes_names():
     hostile = pd.DataFrame([["a", 0, 0, 20, "<script>x</script>", "PER", "<script>x</script>"]], columns=MENTION_COLUMNS)
     explorer = EntityExplorer(hostile)
     assert "<script>" not in explorer.table.value and "&lt;script&gt;" in explorer.table.value
+
+
+def test_cue_explorer_filters_table_and_sentences(seeds_cleaned, seeds_annotations, seeds_mentions):
+    cues = stance_cues(seeds_cleaned.articles, seeds_mentions, seeds_annotations.sentences)
+    explorer = CueExplorer(cues)
+    assert len(explorer.cues) == len(cues) and "Washington" in explorer.speakers.options
+    explorer.speakers.value = ("Washington",)
+    assert set(explorer.cues.speaker) == {"Washington"} and "menuduh" in explorer.sentences.value
+    assert "Gedung Putih" not in explorer.table.value
+    explorer.speakers.value = ()
+    explorer.categories.value = ("warn",)
+    assert set(explorer.cues.category) == {"warn"} and len(explorer.cues) >= 3
+    explorer.targets.value = ("Korea Selatan",)
+    assert set(explorer.cues.speaker) == {"Vladimir Putin"}
+    assert '<span class="kw-cue">memperingatkan</span>' in explorer.sentences.value
