@@ -15,7 +15,9 @@ from korwatch_utils.entities import (
     analyst_aliases, cooccurrence, entity_mentions, entity_table, filter_entities, suggest_aliases,
 )
 from korwatch_utils.ner import ENTITY_TYPES, ModelFilesError
-from korwatch_utils.stance import CATEGORIES, filter_cues, stance_cues, stance_matrix
+from korwatch_utils.analysis import analyse
+from korwatch_utils.stance import CATEGORIES, filter_cues, stance_matrix
+from korwatch_utils.timeline import find_dates, reference_dates
 
 CLEAN_COLUMNS = ["doc_id", "title", "published", "outlet", "url", "lang", "n_chars", "text"]
 NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
@@ -69,9 +71,6 @@ def _parser() -> argparse.ArgumentParser:
     stance.add_argument("--speaker", action="append", help="keep cues of this speaker (repeatable)")
     stance.add_argument("--target", action="append", help="keep cues towards this target (repeatable)")
     stance.add_argument("--category", action="append", choices=CATEGORIES, help="keep this category (repeatable)")
-    command("stance-matrix", _stance_matrix,
-            "Write speaker x target counts of stance cues by polarity (speaker, target, negative, neutral, "
-            "positive, total) as CSV.")
     totals = command("entity-totals", _entity_totals,
                      "Write entity totals over all articles (entity, type, mentions, articles) as CSV, "
                      "with the filters of notebook 02's widgets.")
@@ -124,21 +123,14 @@ def _entity_mentions(cleaned, args):
     return entity_mentions(cleaned.articles, _annotations(cleaned), _aliases(args))
 
 
-def _cues(cleaned, args):
-    annotations = _annotations(cleaned)
-    mentions = entity_mentions(cleaned.articles, annotations, _aliases(args))
-    return stance_cues(cleaned.articles, mentions, annotations.sentences)
+def _analysis(cleaned, args):
+    return analyse(cleaned.articles, _aliases(args))
 
 
 def _stance(args) -> int:
     _, cleaned = _clean_all(args)
-    return _write(filter_cues(_cues(cleaned, args), speakers=args.speaker, targets=args.target,
+    return _write(filter_cues(_analysis(cleaned, args).cues, speakers=args.speaker, targets=args.target,
                               categories=args.category))
-
-
-def _stance_matrix(args) -> int:
-    _, cleaned = _clean_all(args)
-    return _write(stance_matrix(_cues(cleaned, args)))
 
 
 def _entity_totals(args) -> int:
@@ -171,6 +163,16 @@ TABLES = {
     "suggest-aliases": ("Write likely spelling variants and short forms of the same name (alias, entity, type, "
                         "score, reason, ...) as CSV, to confirm into an aliases.csv.",
                         lambda cleaned, args: suggest_aliases(_entity_mentions(cleaned, args))),
+    "stance-matrix": ("Write speaker x target counts of stance cues by polarity (speaker, target, negative, neutral, "
+                      "positive, total) as CSV.", lambda cleaned, args: stance_matrix(_analysis(cleaned, args).cues)),
+    "references": ("Write each article's reference date (doc_id, reference, source, evidence) as CSV: published, "
+                   "else inferred from the text, else unknown.",
+                   lambda cleaned, args: reference_dates(cleaned.articles)),
+    "dates": ("Write every date expression (doc_id, start_char, end_char, expression, date, end, granularity, "
+              "resolved_by, check, planned) as CSV.", lambda cleaned, args: find_dates(cleaned.articles)),
+    "timeline": ("Write the events table (doc_id, sent_id, date, end, granularity, expression, resolved_by, "
+                 "planned, entities, sentence, stance) as CSV: one row per dated sentence.",
+                 lambda cleaned, args: _analysis(cleaned, args).events),
 }
 
 
@@ -190,14 +192,16 @@ def _run(args) -> int:
         "paragraphs.csv": cleaned.paragraphs,
         "summary.csv": size_summary(cleaned),
     }
-    annotations = _annotations(cleaned)
-    mentions = entity_mentions(cleaned.articles, annotations, _aliases(args))
-    tables["sentences.csv"] = annotations.sentences
-    tables["mentions.csv"] = mentions
-    tables["entities.csv"] = entity_table(mentions)
-    tables["cooccurrence.csv"] = cooccurrence(mentions)
-    tables["cues.csv"] = stance_cues(cleaned.articles, mentions, annotations.sentences)
-    tables["stance_matrix.csv"] = stance_matrix(tables["cues.csv"])
+    analysis = _analysis(cleaned, args)
+    tables["sentences.csv"] = analysis.sentences
+    tables["mentions.csv"] = analysis.mentions
+    tables["entities.csv"] = entity_table(analysis.mentions)
+    tables["cooccurrence.csv"] = cooccurrence(analysis.mentions)
+    tables["cues.csv"] = analysis.cues
+    tables["stance_matrix.csv"] = stance_matrix(analysis.cues)
+    tables["references.csv"] = analysis.references
+    tables["dates.csv"] = analysis.dates
+    tables["events.csv"] = analysis.events
     for name, frame in tables.items():
         frame.to_csv(out / name, index=False)
     notebooks = sorted(Path(args.notebooks).glob("[0-9][0-9]_*.ipynb"))

@@ -1,0 +1,523 @@
+"""Indonesian date expressions, each article's reference date, and dated events.
+
+Indonesian news rarely writes a full date: "Kamis (13 Juni)", "(13/8)", "pekan
+lalu", "akhir Juni", "19 dan 20 Juni", "September tahun lalu". dateparser
+resolves the expressions it reads correctly (full dates, "Juli 2000", "3 hari
+lalu"); the project's rules below handle what it gets wrong or cannot read
+(see ../shared/data/README.md): "pekan lalu", "Month lalu", "minggu lalu" vs
+Minggu (Sunday), awal/akhir/pertengahan, number words, "19 Juni lalu", day
+ranges, and choosing the year of a year-less date. A year-less date is never
+given the current year: without a reference date it stays unresolved.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, timedelta
+
+import pandas as pd
+
+MONTHS = {"januari": 1, "februari": 2, "pebruari": 2, "maret": 3, "april": 4, "mei": 5, "juni": 6, "juli": 7,
+          "agustus": 8, "september": 9, "oktober": 10, "november": 11, "nopember": 11, "desember": 12,
+          "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "agu": 8, "agt": 8, "ags": 8, "sep": 9,
+          "sept": 9, "okt": 10, "nov": 11, "des": 12}
+MONTH_ABBREVIATIONS = {name for name in MONTHS if len(name) <= 4 and name not in ("juni", "juli", "mei")}
+WEEKDAYS = {"senin": 0, "selasa": 1, "rabu": 2, "kamis": 3, "jumat": 4, "jum'at": 4, "sabtu": 5, "minggu": 6,
+            "ahad": 6}
+NUMBER_WORDS = {"satu": 1, "se": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7,
+                "delapan": 8, "sembilan": 9, "sepuluh": 10}
+FUTURE_WORDS = re.compile(r"\b(?:akan|dijadwalkan|berencana|rencananya|direncanakan|hendak|mendatang)\b", re.I)
+DATE_COLUMNS = ["doc_id", "start_char", "end_char", "expression", "date", "end", "granularity", "resolved_by",
+                "check", "planned"]
+REFERENCE_COLUMNS = ["doc_id", "reference", "source", "evidence"]
+EVENT_COLUMNS = ["doc_id", "sent_id", "date", "end", "granularity", "expression", "resolved_by", "planned",
+                 "entities", "sentence", "stance"]
+
+_M = "|".join(sorted(MONTHS, key=len, reverse=True))
+_W = "Senin|Selasa|Rabu|Kamis|Jumat|Jum'at|Sabtu|Minggu|Ahad"
+_N = "|".join(["\\d{1,2}", *NUMBER_WORDS])
+_WEEKDAY_PREFIX = rf"(?:(?:hari\s+)?(?P<weekday>{_W})\s*,?\s*\(?\s*)?"
+# Each pattern is tried in this order; a later one never overlaps an earlier match.
+PATTERNS = [
+    ("numeric", re.compile(_WEEKDAY_PREFIX + r"(?<![\d/.])(?P<day>\d{1,2})/(?P<month>\d{1,2})"
+                           r"(?:\s?/\s?(?P<year>\d{4}|\d{2}))?(?![\d/])\)?")),
+    # "Selasa-Jumat (13-16 Februari)": the weekdays go with the days, not on their own.
+    ("day_range", re.compile(rf"(?:(?:hari\s+)?(?P<weekday>{_W})\s*(?:-|–|sampai|hingga)\s*(?:{_W})\s*\(\s*)?"
+                             rf"\b(?P<day>\d{{1,2}})\s*(?:-|–|dan|hingga|sampai|s\.d\.?)\s*(?P<day2>\d{{1,2}})\s+"
+                             rf"(?P<month>{_M})\b\.?(?:\s+(?P<year>\d{{4}}))?\)?", re.I)),
+    ("day_month", re.compile(_WEEKDAY_PREFIX + rf"(?:tanggal\s+)?(?<!\d)(?P<day>\d{{1,2}})\s+(?P<month>{_M})\b\.?"
+                             rf"(?:\s+(?P<year>\d{{4}}))?\)?(?:\s+(?P<ago>lalu))?", re.I)),
+    ("part_month", re.compile(rf"\b(?P<part>awal|akhir|pertengahan|medio)\s+(?:bulan\s+)?(?P<month>{_M})\b"
+                              rf"(?:\s+(?P<year>\d{{4}})|\s+(?P<rel>tahun lalu|tahun depan|lalu))?", re.I)),
+    # A bare month name counts only with a year, "lalu"/"depan" or a word before it ("pada Juni").
+    ("month", re.compile(rf"\b(?P<lead>(?:pada|sejak|hingga|sampai|bulan)\s+)?(?P<month>{_M})\b"
+                         rf"(?:\s+(?:(?P<year>\d{{4}})|(?P<rel>tahun lalu|tahun depan|lalu|depan))\b)?", re.I)),
+    # "Senin sampai Kamis pekan depan": days of a week.
+    ("weekday_range", re.compile(rf"\b(?:(?:pada\s+)?hari\s+)?(?P<weekday>{_W})\s*(?:-|–|sampai|hingga)\s*"
+                                 rf"(?P<weekday2>{_W})\s+(?P<unit>pekan|minggu)\s+(?P<rel>lalu|depan|ini)\b")),
+    # "hari Kamis pekan depan", "Kamis mendatang", "besok Jumat": a weekday placed by a week word.
+    ("weekday_week", re.compile(rf"\b(?:(?:pada\s+|di\s+)?hari\s+)?(?:(?P<soon>besok|esok)\s+)?(?P<weekday>{_W})"
+                                r"(?:\s+(?P<unit>pekan|minggu)\s+(?P<rel>lalu|depan|ini)\b|\s+(?P<next>mendatang|depan|esok|"
+                                r"besok)\b)?")),
+    ("relative_count", re.compile(rf"\b(?P<count>{_N})\s+(?P<unit>hari|pekan|minggu|bulan|tahun)\s+"
+                                  r"(?P<rel>(?:yang\s+)?lalu|sebelumnya|lagi|mendatang|ke\s+depan)\b", re.I)),
+    ("relative_span", re.compile(r"\b(?:(?P<part>awal|akhir|pertengahan)\s+)?(?P<unit>pekan|minggu|bulan|tahun)\s+"
+                                 r"(?P<rel>lalu|depan|ini|kemarin)\b", re.I)),
+    ("relative_day", re.compile(r"\b(?P<word>kemarin lusa|kemarin|hari ini|besok|lusa)\b", re.I)),
+    ("weekday", re.compile(rf"\b(?:(?:pada\s+)?hari\s+)?(?P<weekday>{_W})\b(?!\s+(?:lalu|depan|ini)\b)")),
+    ("year", re.compile(r"(?<![\d/.,])\b(?:(?P<lead>tahun|pada|sejak|hingga|sampai|awal|akhir|pertengahan|era)\s+)?"
+                        r"(?P<year>(?:19|20)\d{2})\b(?![\d/.,]\d)", re.I)),
+]
+
+
+def _expression(raw: str) -> str:
+    """The expression as written, without the sentence's full stop or an unmatched bracket."""
+    text = raw.strip()
+    if text.endswith(".") and text[:-1].split()[-1].lower() not in MONTH_ABBREVIATIONS:
+        text = text[:-1]
+    if text.startswith("(") and text.endswith(")"):
+        text = text[1:-1]
+    if text.endswith(")") and text.count(")") > text.count("("):
+        text = text[:-1]
+    return text
+
+
+def _month(name: str | None) -> int | None:
+    return MONTHS.get(name.lower().rstrip(".")) if name else None
+
+
+def _number(text: str) -> int:
+    return int(text) if text.isdigit() else NUMBER_WORDS[text.lower()]
+
+
+def _year(text: str) -> int:
+    return int(text) + (2000 if len(text) == 2 else 0)
+
+
+def _valid(year: int, month: int, day: int) -> bool:
+    return 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _iso(day: date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+NOT_A_DAY_BEFORE = re.compile(rf"\b(?:(?:setiap|tiap|saban)\s+(?:(?:{_W})\s*(?:,|dan|atau)\s*)*|salat\s+|shalat\s+|"
+                              r"sholat\s+|solat\s+)$", re.I)
+WEEKDAY_WORDS = ("hari", "pada", "sejak", "hingga", "sampai", "dan", "atau", "sebelum", "setelah", "pekan", "minggu")
+
+
+def _is_a_day(text: str, start: int, end: int) -> bool:
+    """A weekday name that names a day: not "setiap Senin" (every), "salat Jumat", "Pasar Minggu" (a place),
+    nor a weekday inside brackets that glosses a date already given ("(Jumat, Selasa, dan Rabu)", "(Minggu WIB)")."""
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[line_start:start]
+    if NOT_A_DAY_BEFORE.search(before):
+        return False
+    previous = re.search(r"(\S+)\s+$", before)
+    if text[start:end].split()[0].lower() in ("pada", "hari"):
+        previous = None  # "pada hari Senin" names a day whatever comes before it
+    if previous and previous.group(1)[:1].isupper() and not previous.group(1).lower() in WEEKDAY_WORDS \
+            and not re.search(r"[.!?:\"“”]$", previous.group(1)):
+        return False  # a capitalised word before it, mid-sentence: part of a name
+    opened = before.rfind("(")
+    return not (opened > before.rfind(")") and ")" in text[end:text.find("\n", end) if "\n" in text[end:] else None])
+
+
+def _before_in_sentence(text: str, start: int) -> str:
+    """The text from the start of an expression's sentence (approximately: a full stop or line break) to it."""
+    return text[max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1:start]
+
+
+def is_planned(text_before: str) -> bool:
+    """Reported future: the words before a date say "akan mengunjungi … pada 19 dan 20 Juni", "dijadwalkan"…"""
+    return bool(FUTURE_WORDS.search(text_before))
+
+
+def scan(text: str) -> list[dict]:
+    """Every date expression in a text: kind, span and the parts the patterns captured (not yet resolved)."""
+    taken: list[tuple[int, int]] = []
+    found = []
+    for kind, pattern in PATTERNS:
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            if start == end or any(s < end and start < e for s, e in taken):
+                continue
+            parts = {k: v for k, v in match.groupdict().items() if v}
+            if kind == "numeric" and not (1 <= int(parts["day"]) <= 31 and 1 <= int(parts["month"]) <= 12):
+                continue
+            if kind == "weekday_week" and not parts.keys() & {"soon", "unit", "next"}:
+                continue
+            if kind == "weekday" and not _is_a_day(text, start, end):
+                continue
+            if kind == "month" and not (parts.keys() & {"lead", "year", "rel"}):
+                continue
+            if kind == "year" and not parts.get("lead") and not 1900 <= int(parts["year"]) <= date.today().year + 10:
+                continue
+            taken.append((start, end))
+            found.append({"kind": kind, "start": start, "end": end, "expression": _expression(text[start:end]),
+                          "parts": parts, "planned": is_planned(_before_in_sentence(text, start))})
+    return sorted(found, key=lambda item: item["start"])
+
+
+def _parse_full(expression: str) -> date | None:
+    """A full date read by dateparser ("13 Juni 2024", "24/10/2024", "Juli 2000" gives its first day)."""
+    import dateparser
+
+    parsed = dateparser.parse(expression, languages=["id"],
+                              settings={"DATE_ORDER": "DMY", "PREFER_DAY_OF_MONTH": "first",
+                                        "REQUIRE_PARTS": ["year"]})
+    return parsed.date() if parsed else None
+
+
+def _granularity(item: dict) -> str:
+    """What an expression names, resolved or not: day, week, month, year or range."""
+    kind, parts = item["kind"], item["parts"]
+    if kind in ("day_range", "part_month", "weekday_range") or parts.get("part"):
+        return "range"
+    if kind in ("relative_span", "relative_count"):
+        return {"hari": "day", "pekan": "week", "minggu": "week", "bulan": "month", "tahun": "year"}[parts["unit"].lower()]
+    return {"month": "month", "year": "year"}.get(kind, "day")
+
+
+def _closest_year(month: int, day: int, reference: date, planned: bool, slack: int = 7) -> int | None:
+    """The year of a year-less day that fits the reference date: on or before it, or after it when planned.
+
+    `slack` days either way: news mentions tomorrow's date, and a plan may be
+    reported the day after it began ("19 Juni lalu" has none).
+    """
+    candidates = [y for y in (reference.year - 1, reference.year, reference.year + 1) if _valid(y, month, day)]
+    if planned:
+        later = [y for y in candidates if date(y, month, day) >= reference - timedelta(days=slack)]
+        return min(later) if later else None
+    earlier = [y for y in candidates if date(y, month, day) <= reference + timedelta(days=slack)]
+    return max(earlier) if earlier else None
+
+
+def _swapped(day: int, month: int, weekday: int, reference: date) -> date | None:
+    """The month/day reading of a d/m date when it, and not d/m, falls on the weekday within 60 days of the reference."""
+    for year in (reference.year, reference.year - 1, reference.year + 1):
+        if _valid(year, day, month):
+            candidate = date(year, day, month)
+            if candidate.weekday() == weekday and abs((candidate - reference).days) <= 60:
+                return candidate
+    return None
+
+
+def _weekday_years(weekday: int, month: int, day: int, low: int, high: int) -> list[int]:
+    return [y for y in range(low, high + 1) if _valid(y, month, day) and date(y, month, day).weekday() == weekday]
+
+
+def resolve(item: dict, reference: date | None, source: str) -> dict:
+    """Date, end, granularity, resolved_by and check for one scanned expression.
+
+    resolved_by: explicit (the expression is a full date or year), weekday (the
+    weekday fixed the year), reference (computed from the published date),
+    inferred (computed from a reference date inferred from the article), or
+    unresolved (no reference date: said so, never guessed).
+    """
+    kind, parts, planned = item["kind"], item["parts"], item["planned"]
+    via = "reference" if source == "metadata" else "inferred"
+    result = {"date": None, "end": None, "granularity": _granularity(item), "resolved_by": "unresolved", "check": ""}
+
+    def done(start, end=None, granularity="day", resolved_by=via, check=""):
+        result.update(date=start, end=end or start, granularity=granularity, resolved_by=resolved_by, check=check)
+        return result
+
+    if kind in ("numeric", "day_month", "day_range"):
+        month = int(parts["month"]) if kind == "numeric" else _month(parts["month"])
+        day = int(parts["day"])
+        weekday = WEEKDAYS.get(parts.get("weekday", "").lower())
+        if parts.get("year"):
+            year = _year(parts["year"])
+            if not _valid(year, month, day):
+                return result
+            start = _parse_full(f"{day}/{month}/{year}") or date(year, month, day)
+            check = "" if weekday is None else ("ok" if start.weekday() == weekday else "weekday mismatch")
+            if kind == "day_range":
+                return done(start, date(year, month, int(parts["day2"])), "range", "explicit", check)
+            return done(start, granularity="day", resolved_by="explicit", check=check)
+        if reference is not None:
+            ago = bool(parts.get("ago"))
+            year = _closest_year(month, day, reference, planned and not ago, slack=0 if ago else 7)
+            if year is None:
+                return result
+            start = date(year, month, day)
+            check = "" if weekday is None else ("ok" if start.weekday() == weekday else "weekday mismatch")
+            if check == "weekday mismatch":  # the weekday is evidence too: a year where both agree wins
+                years = _weekday_years(weekday, month, day, reference.year - 1, reference.year + 1)
+                if years:
+                    return done(date(min(years, key=lambda y: abs(y - year)), month, day), resolved_by="weekday",
+                                check="weekday fixed the year")
+                swapped = _swapped(day, month, weekday, reference) if kind == "numeric" else None
+                if swapped:  # "Sabtu (6/3)" in a June article about 3 June, a Saturday
+                    return done(swapped, resolved_by=via, check="day and month swapped")
+        elif weekday is not None:
+            years = _weekday_years(weekday, month, day, 1990, date.today().year)
+            if not years:
+                return result
+            start, check, via = date(years[-1], month, day), "ok", "weekday"
+        else:
+            return result
+        if kind == "day_range":
+            second = int(parts["day2"])
+            return done(start, date(start.year, month, second) if _valid(start.year, month, second) else start,
+                        "range", via, check)
+        return done(start, resolved_by=via, check=check)
+
+    if kind in ("part_month", "month"):
+        month = _month(parts["month"])
+        rel = (parts.get("rel") or "").lower()
+        if parts.get("year"):
+            year, via = int(parts["year"]), "explicit"
+        elif reference is None:
+            return result
+        elif rel == "tahun lalu":
+            year = reference.year - 1
+        elif rel == "tahun depan":
+            year = reference.year + 1
+        elif rel == "lalu":  # "September lalu": the last September before the reference
+            year = reference.year if month < reference.month else reference.year - 1
+        elif rel == "depan":
+            year = reference.year if month > reference.month else reference.year + 1
+        else:
+            year = _closest_year(month, 1, reference.replace(day=1), planned)
+            if year is None:
+                return result
+        first, last = date(year, month, 1), _month_end(year, month)
+        if kind == "part_month":
+            part = parts["part"].lower()
+            first, last = {"awal": (first, date(year, month, 10)),
+                           "pertengahan": (date(year, month, 11), date(year, month, 20)),
+                           "medio": (date(year, month, 11), date(year, month, 20)),
+                           "akhir": (date(year, month, 21), last)}[part]
+            return done(first, last, "range", via)
+        explicit = _parse_full(f"{parts['month']} {year}") if via == "explicit" else None
+        return done(explicit or first, last, "month", via)
+
+    if kind == "year":
+        year = int(parts["year"])
+        return done(date(year, 1, 1), date(year, 12, 31), "year", "explicit")
+
+    if reference is None:
+        return result
+    if kind == "relative_span":
+        unit, rel, part = parts["unit"].lower(), parts["rel"].lower(), (parts.get("part") or "").lower()
+        shift = {"lalu": -1, "kemarin": -1, "depan": 1, "ini": 0}[rel]
+        if unit in ("pekan", "minggu"):
+            monday = reference - timedelta(days=reference.weekday()) + timedelta(weeks=shift)
+            first, last = monday, monday + timedelta(days=6)
+            if part == "awal":
+                last = monday + timedelta(days=2)
+            elif part == "akhir":
+                first = monday + timedelta(days=4)
+            return done(first, last, "week" if not part else "range")
+        if unit == "bulan":
+            month_index = reference.year * 12 + reference.month - 1 + shift
+            year, month = divmod(month_index, 12)
+            first, last = date(year, month + 1, 1), _month_end(year, month + 1)
+            if part:
+                first, last = {"awal": (first, date(year, month + 1, 10)),
+                               "pertengahan": (date(year, month + 1, 11), date(year, month + 1, 20)),
+                               "akhir": (date(year, month + 1, 21), last)}[part]
+            return done(first, last, "month" if not part else "range")
+        year = reference.year + shift
+        return done(date(year, 1, 1), date(year, 12, 31), "year")
+    if kind == "relative_count":
+        count, unit = _number(parts["count"]), parts["unit"].lower()
+        sign = -1 if parts["rel"].lower() in ("lalu", "yang lalu", "sebelumnya") else 1
+        if unit == "hari":
+            return done(reference + timedelta(days=sign * count))
+        if unit in ("pekan", "minggu"):
+            day = reference + timedelta(weeks=sign * count)
+            monday = day - timedelta(days=day.weekday())
+            return done(monday, monday + timedelta(days=6), "week")
+        if unit == "bulan":
+            year, month = divmod(reference.year * 12 + reference.month - 1 + sign * count, 12)
+            return done(date(year, month + 1, 1), _month_end(year, month + 1), "month")
+        year = reference.year + sign * count
+        return done(date(year, 1, 1), date(year, 12, 31), "year")
+    if kind == "relative_day":
+        shift = {"kemarin lusa": -2, "kemarin": -1, "hari ini": 0, "besok": 1, "lusa": 2}[parts["word"].lower()]
+        return done(reference + timedelta(days=shift))
+    if kind == "weekday_range":
+        shift = {"lalu": -1, "depan": 1, "ini": 0}[parts["rel"].lower()]
+        monday = reference - timedelta(days=reference.weekday()) + timedelta(weeks=shift)
+        return done(monday + timedelta(days=WEEKDAYS[parts["weekday"].lower()]),
+                    monday + timedelta(days=WEEKDAYS[parts["weekday2"].lower()]), "range")
+    if kind == "weekday_week":
+        weekday = WEEKDAYS[parts["weekday"].lower()]
+        if parts.get("unit"):
+            shift = {"lalu": -1, "depan": 1, "ini": 0}[parts["rel"].lower()]
+            monday = reference - timedelta(days=reference.weekday()) + timedelta(weeks=shift)
+            return done(monday + timedelta(days=weekday))
+        ahead = (weekday - reference.weekday()) % 7 or 7  # "Kamis mendatang" said on a Thursday: next week's
+        return done(reference + timedelta(days=ahead))
+    if kind == "weekday":
+        weekday = WEEKDAYS[parts["weekday"].lower()]
+        back = (reference.weekday() - weekday) % 7
+        ahead = (weekday - reference.weekday()) % 7
+        if planned:
+            offset = ahead
+        elif source == "metadata":
+            offset = -back  # published after the day it reports
+        else:
+            offset = ahead if 0 < ahead < back else -back  # an inferred reference may be a day or two early
+        return done(reference + timedelta(days=offset))
+    return result
+
+
+def reference_dates(articles: pd.DataFrame) -> pd.DataFrame:
+    """Each article's reference date: published (metadata), else inferred from its text, else unknown.
+
+    Inference, in order: the latest full date in the text ("Kamis (24/10/2024)");
+    else the year on which every weekday + day-month pair agrees ("Kamis (13 Juni)"
+    is 2024), no earlier than any year the text names, and then the latest
+    past day-month of that year. The evidence column says which.
+
+    Returns:
+        doc_id, reference (ISO date or ''), source (metadata | inferred | unknown), evidence.
+    """
+    rows = []
+    for doc_id, text, published in zip(articles["doc_id"], articles["text"],
+                                       articles.get("published", pd.Series([""] * len(articles)))):
+        given = _parse_published(published)
+        if given:
+            rows.append([doc_id, given.isoformat(), "metadata", f"published {published}"])
+            continue
+        reference, evidence = _infer_reference(scan(text))
+        rows.append([doc_id, _iso(reference), "inferred" if reference else "unknown", evidence])
+    return pd.DataFrame(rows, columns=REFERENCE_COLUMNS)
+
+
+def _parse_published(value) -> date | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return _parse_full(value)
+
+
+def _infer_reference(items: list[dict]) -> tuple[date | None, str]:
+    full = []
+    for item in items:
+        if item["kind"] in ("numeric", "day_month") and item["parts"].get("year") and not item["planned"]:
+            resolved = resolve(item, None, "unknown")
+            if resolved["date"]:
+                full.append((resolved["date"], item["expression"]))
+    if full:
+        latest = max(full)
+        return latest[0], f"latest full date in the text: {latest[1]!r}"
+    pairs = [item for item in items if item["kind"] in ("numeric", "day_month") and item["parts"].get("weekday")]
+    if not pairs:
+        return None, "no published date, full date or weekday with a date in the text"
+    named_years = [int(item["parts"]["year"]) for item in items if item["parts"].get("year")]
+    low = max(named_years, default=1990)
+    years = None
+    for item in pairs:
+        month = int(item["parts"]["month"]) if item["kind"] == "numeric" else _month(item["parts"]["month"])
+        fits = set(_weekday_years(WEEKDAYS[item["parts"]["weekday"].lower()], month, int(item["parts"]["day"]),
+                                  low, date.today().year))
+        years = fits if years is None else years & fits
+    if not years:
+        return None, "weekdays and dates in the text agree on no year"
+    year = max(years)
+    past = []
+    for item in items:
+        if item["kind"] in ("numeric", "day_month") and not item["parts"].get("year") and not item["planned"]:
+            month = int(item["parts"]["month"]) if item["kind"] == "numeric" else _month(item["parts"]["month"])
+            day = int(item["parts"]["day"])
+            if _valid(year, month, day):
+                past.append(date(year, month, day))
+    shown = ", ".join(repr(item["expression"]) for item in pairs)
+    return max(past), f"weekday agrees with the date only in {year}: {shown}; latest reported day of that year"
+
+
+def find_dates(articles: pd.DataFrame, references: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every date expression in the articles, resolved against each article's reference date.
+
+    Args:
+        articles: the cleaned articles (doc_id, text, published).
+        references: from `reference_dates` (computed when not given).
+
+    Returns:
+        doc_id, start_char, end_char, expression, date and end (ISO, '' when
+        unresolved), granularity (day | week | month | year | range),
+        resolved_by (explicit | weekday | reference | inferred | unresolved) and
+        check (a weekday + date pair: ok, weekday mismatch, weekday fixed the year,
+        day and month swapped),
+        planned (a future word such as "akan" comes before it in its sentence).
+    """
+    references = reference_dates(articles) if references is None else references
+    by_doc = {row.doc_id: (date.fromisoformat(row.reference) if row.reference else None, row.source)
+              for row in references.itertuples(index=False)}
+    rows = []
+    for doc_id, text in zip(articles["doc_id"], articles["text"]):
+        reference, source = by_doc.get(doc_id, (None, "unknown"))
+        for item in scan(text):
+            resolved = resolve(item, reference, source)
+            rows.append([doc_id, item["start"], item["end"], item["expression"], _iso(resolved["date"]),
+                         _iso(resolved["end"]), resolved["granularity"], resolved["resolved_by"], resolved["check"],
+                         item["planned"]])
+    return pd.DataFrame(rows, columns=DATE_COLUMNS)
+
+
+def timeline(articles: pd.DataFrame, mentions: pd.DataFrame, cues: pd.DataFrame, sentences: pd.DataFrame,
+             dates: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The events table: one row per dated sentence, with its entities and stance cue.
+
+    The sentence's first resolved date expression dates it (its first one when
+    none resolved). planned marks reported future ("akan mengunjungi … pada 19
+    dan 20 Juni"): a future word before the date in its sentence.
+
+    Returns:
+        doc_id, sent_id, date, end, granularity, expression, resolved_by, planned,
+        entities (canonical, "; "-separated, in order of appearance), sentence,
+        stance ("speaker category target" of each cue, "; "-separated).
+    """
+    dates = find_dates(articles) if dates is None else dates
+    rows = []
+    named = mentions[mentions["entity"] != ""]
+    for doc_id, group in sentences.groupby("doc_id", sort=False):
+        doc_dates = dates[dates["doc_id"] == doc_id]
+        doc_mentions = named[named["doc_id"] == doc_id]
+        doc_cues = cues[cues["doc_id"] == doc_id]
+        for sentence in group.itertuples(index=False):
+            inside = doc_dates[(doc_dates["start_char"] >= sentence.start_char)
+                               & (doc_dates["start_char"] < sentence.end_char)]
+            if inside.empty:
+                continue
+            resolved = inside[inside["date"] != ""]
+            chosen = (resolved if len(resolved) else inside).iloc[0]
+            entities = list(dict.fromkeys(doc_mentions.loc[doc_mentions["sent_id"] == sentence.sent_id, "entity"]))
+            stance = "; ".join(" ".join(p for p in (c.speaker or "?", c.category, c.target) if p)
+                               for c in doc_cues[doc_cues["sent_id"] == sentence.sent_id].itertuples(index=False))
+            rows.append([doc_id, sentence.sent_id, chosen["date"], chosen["end"], chosen["granularity"],
+                         chosen["expression"], chosen["resolved_by"], bool(chosen["planned"]),
+                         "; ".join(entities), sentence.text, stance])
+    return pd.DataFrame(rows, columns=EVENT_COLUMNS)
+
+
+def filter_events(events: pd.DataFrame, *, entities=None, start: str | None = None, end: str | None = None,
+                  dated_only: bool = False) -> pd.DataFrame:
+    """Events naming any of the entities, and overlapping [start, end] (ISO dates; None: open).
+
+    An unresolved event (no date) is kept only when no date range is given and dated_only is False.
+    """
+    keep = pd.Series(True, index=events.index)
+    if entities:
+        wanted = set(entities)
+        keep &= events["entities"].map(lambda names: bool(wanted & set(names.split("; "))) if names else False)
+    if start or end or dated_only:
+        keep &= events["date"] != ""
+    if start:
+        keep &= events["end"].where(events["end"] != "", events["date"]) >= start
+    if end:
+        keep &= events["date"] <= end
+    return events[keep]
