@@ -39,7 +39,7 @@ DATA ?= ../shared/data
 models: $(STAMP)
 	$(BIN)/python -m training.build_all --data $(DATA)
 
-## benchmarks: print NER and tokenizer quality, pipeline speed, entity cost, stance stemming and precision (needs ../shared/data)
+## benchmarks: print NER and tokenizer quality, pipeline speed, entity cost, stance stemming and precision, timeline accuracy (needs ../shared/data)
 benchmarks: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/ner_quality.py --data $(DATA)
 	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/tokenizer_quality.py --data $(DATA)
@@ -47,6 +47,7 @@ benchmarks: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/entities_speed.py --data $(DATA)
 	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/stance_stemming.py --data $(DATA)
 	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/stance_precision.py --data $(DATA)
+	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/timeline_accuracy.py --data $(DATA)
 
 ## help: list the targets
 help:

@@ -73,3 +73,89 @@ def stance_heatmaps(matrix: pd.DataFrame, top_n: int = 12):
     axes[0][0].set_ylabel("speaker")
     figure.tight_layout()
     return figure
+
+
+def _date_clusters(days: list, gap_days: int = 730) -> list[list]:
+    """Sorted dates split where more than gap_days separate neighbours (1961 | 2000 | 2023-2024)."""
+    clusters: list[list] = []
+    for day in sorted(days):
+        if clusters and (day - clusters[-1][-1]).days <= gap_days:
+            clusters[-1].append(day)
+        else:
+            clusters.append([day])
+    return clusters
+
+
+def timeline_chart(events: pd.DataFrame, colour_by: str = "entity", max_colours: int = 8):
+    """Dated events as marks on a date axis, one row per article; the axis breaks across gaps of years.
+
+    Args:
+        events: the events table (`timeline.timeline`); undated events are left out.
+        colour_by: "entity" (the event's first entity) or "doc_id".
+        max_colours: distinct colours for the commonest keys; the rest are grey.
+
+    Returns:
+        The Figure: one panel per cluster of dates, so 1961, 2000 and 2024 are all readable.
+        A range (e.g. "19 dan 20 Juni") is a bar from its start to its end; a planned event is hollow.
+    """
+    import matplotlib.dates as mdates
+
+    dated = events[events["date"] != ""].copy()
+    if dated.empty:
+        figure, ax = plt.subplots(figsize=(7, 1.5))
+        ax.set_axis_off()
+        ax.set_title("no dated events")
+        return figure
+    dated["start"] = pd.to_datetime(dated["date"])
+    dated["stop"] = pd.to_datetime(dated["end"].where(dated["end"] != "", dated["date"]))
+    dated["key"] = (dated["entities"].str.split("; ").str[0].replace("", "(no entity)")
+                    if colour_by == "entity" else dated["doc_id"])
+    palette = plt.get_cmap("tab10").colors
+    common = dated["key"].value_counts().index[:max_colours]
+    colours = {key: palette[i % len(palette)] for i, key in enumerate(common)}
+    rows = {doc_id: i for i, doc_id in enumerate(sorted(dated["doc_id"].unique()))}
+    clusters = _date_clusters(list(dated["start"]))
+    stops = [dated.loc[(dated["start"] >= c[0]) & (dated["start"] <= c[-1]), "stop"].max() for c in clusters]
+    spans = [max((stop - c[0]).days, 30) for c, stop in zip(clusters, stops)]
+    figure, axes = plt.subplots(1, len(clusters), sharey=True, squeeze=False,
+                                figsize=(min(16, 4 + 3 * len(clusters)), 1.2 + 0.55 * len(rows)),
+                                gridspec_kw={"width_ratios": [max(s, sum(spans) * 0.15) for s in spans], "wspace": 0.06})
+    for ax, cluster in zip(axes[0], clusters):
+        chosen = dated[(dated["start"] >= cluster[0]) & (dated["start"] <= cluster[-1])]
+        low, high = cluster[0], max(cluster[-1], chosen["stop"].max())  # a year-long event shows whole
+        pad = pd.Timedelta(days=max(3, (high - low).days * 0.08 + 3))
+        labelled: dict[int, pd.Timestamp] = {}
+        min_gap = (high - low + 2 * pad) * 0.06  # closer marks on a row share the first one's label
+        for row in chosen.sort_values("start").itertuples(index=False):
+            colour = colours.get(row.key, "#999999")
+            y = rows[row.doc_id]
+            if row.stop > row.start:
+                ax.plot([row.start, row.stop], [y, y], color=colour, linewidth=5, alpha=0.6, solid_capstyle="butt")
+            ax.plot(row.start, y, "o", markersize=8, markeredgecolor=colour,
+                    markerfacecolor="white" if row.planned else colour)
+            if y in labelled and row.start - labelled[y] < min_gap:
+                continue
+            labelled[y] = row.start
+            ax.annotate(str(row.key)[:22], (row.start, y), xytext=(0, 7), textcoords="offset points", fontsize=7,
+                        rotation=25, ha="left", va="bottom")
+        ax.set_xlim(low - pad, high + pad)
+        locator = mdates.AutoDateLocator(maxticks=4)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        ax.tick_params(axis="x", labelsize=8)
+        ax.grid(axis="x", alpha=0.3)
+    for left, right in zip(axes[0][:-1], axes[0][1:]):  # the break marks: // between panels
+        left.spines["right"].set_visible(False)
+        right.spines["left"].set_visible(False)
+        right.tick_params(axis="y", left=False)
+        for ax, x in ((left, 1), (right, 0)):
+            ax.plot([x - 0.015, x + 0.015], [-0.02, 0.02], transform=ax.transAxes, color="k", clip_on=False)
+            ax.plot([x - 0.015, x + 0.015], [0.98, 1.02], transform=ax.transAxes, color="k", clip_on=False)
+    axes[0][0].set_yticks(list(rows.values()), list(rows.keys()), fontsize=8)
+    axes[0][0].set_ylim(-0.7, len(rows) - 0.1)
+    handles = [plt.Line2D([], [], marker="o", linestyle="", color=colour) for colour in colours.values()]
+    figure.legend(handles, list(colours.keys()), loc="lower center", ncol=min(4, len(colours)), fontsize=8,
+                  frameon=False)
+    figure.suptitle("Dated events (hollow: planned; bars: ranges)", fontsize=11)
+    figure.subplots_adjust(bottom=0.12 + 0.05 * ((len(colours) + 3) // 4), top=0.85)
+    return figure

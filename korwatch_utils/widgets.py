@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
+import pandas as pd
 from IPython.display import display
 
 from korwatch_utils.entities import filter_entities
 from korwatch_utils.ner import ENTITY_TYPES
-from korwatch_utils.plots import entity_bar_chart
+from korwatch_utils.plots import entity_bar_chart, timeline_chart
 from korwatch_utils.render import article_diff_html, cue_sentences_html, table_html
 from korwatch_utils.stance import CATEGORIES, filter_cues
+from korwatch_utils.timeline import filter_events
 
 
 def article_viewer(cleaned) -> widgets.VBox:
@@ -124,3 +126,46 @@ class CueExplorer:
                                 categories=self.categories.value)
         self.table.value = table_html(self.cues[self.COLUMNS].head(self.limit))
         self.sentences.value = cue_sentences_html(self.cues, self.limit)
+
+
+class TimelineExplorer:
+    """Entity and date-range filters over the events table, redrawing the timeline and the table.
+
+    Attributes:
+        entities: SelectMultiple of entities (nothing selected: all).
+        dates: SelectionRangeSlider over the events' dates.
+        events: the events shown now; figure: the timeline shown now.
+        chart, table: the Output and HTML panes; widget: the whole explorer, for `display()`.
+    """
+
+    COLUMNS = ["doc_id", "date", "end", "granularity", "expression", "resolved_by", "planned", "entities", "stance"]
+
+    def __init__(self, events, colour_by: str = "entity"):
+        self.all_events = events
+        self.colour_by = colour_by
+        counts = pd.Series([name for names in events["entities"] if names for name in names.split("; ")],
+                           dtype=str).value_counts()
+        self.entities = widgets.SelectMultiple(options=list(counts.index), description="Entities", rows=8)
+        days = sorted(set(events.loc[events["date"] != "", "date"])) or [""]
+        self.dates = widgets.SelectionRangeSlider(options=days, index=(0, len(days) - 1), description="Dates",
+                                                  layout=widgets.Layout(width="70%"), continuous_update=False)
+        self.chart = widgets.Output()
+        self.table = widgets.HTML()
+        self.events = events
+        self.figure = None
+        for control in (self.entities, self.dates):
+            control.observe(self.redraw, names="value")
+        self.widget = widgets.VBox([widgets.HBox([self.entities]), self.dates, self.chart, self.table])
+        self.redraw()
+
+    def redraw(self, change=None) -> None:
+        """Filter the events and redraw the timeline and the table."""
+        start, end = self.dates.value
+        self.events = filter_events(self.all_events, entities=self.entities.value, start=start or None,
+                                    end=end or None)
+        self.figure = timeline_chart(self.events, self.colour_by)
+        self.chart.clear_output(wait=True)
+        with self.chart:
+            display(self.figure)
+        plt.close(self.figure)
+        self.table.value = table_html(self.events[self.COLUMNS])

@@ -36,6 +36,9 @@ def test_korwatch_run_executes_notebooks_on_another_folder(tmp_path, capsys, mon
     cues = pd.read_csv(out / "cues.csv", keep_default_na=False)
     assert list(cues.columns[:9]) == ["doc_id", "sent_id", "speaker", "cue", "category", "polarity", "target",
                                       "quote", "sentence"]
+    events = pd.read_csv(out / "events.csv", keep_default_na=False)
+    assert set(events.expression) >= {"Selasa", "pada hari Kamis"}
+    assert set(events.resolved_by) == {"unresolved"}  # no published date nor full date: nothing is guessed
     for notebook in executed:
         text = (out / notebook).read_text(encoding="utf-8")
         assert "000_123b081560ab25d8" not in text, f"{notebook} still shows the seeds"

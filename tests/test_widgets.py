@@ -7,7 +7,8 @@ from korwatch_utils import clean, load_articles
 from korwatch_utils.ner import MENTION_COLUMNS
 from korwatch_utils.render import article_diff_html
 from korwatch_utils.stance import stance_cues
-from korwatch_utils.widgets import CueExplorer, EntityExplorer, article_viewer
+from korwatch_utils.timeline import timeline
+from korwatch_utils.widgets import CueExplorer, EntityExplorer, TimelineExplorer, article_viewer
 
 
 def test_picking_an_article_redraws_the_pane(seeds_cleaned):
@@ -78,3 +79,18 @@ def test_cue_explorer_filters_table_and_sentences(seeds_cleaned, seeds_annotatio
     explorer.targets.value = ("Korea Selatan",)
     assert set(explorer.cues.speaker) == {"Vladimir Putin"}
     assert '<span class="kw-cue">memperingatkan</span>' in explorer.sentences.value
+
+
+def test_timeline_explorer_filters_entities_and_dates(seeds_cleaned, seeds_annotations, seeds_mentions):
+    cues = stance_cues(seeds_cleaned.articles, seeds_mentions, seeds_annotations.sentences)
+    events = timeline(seeds_cleaned.articles, seeds_mentions, cues, seeds_annotations.sentences)
+    explorer = TimelineExplorer(events)
+    assert len(explorer.figure.axes) >= 3  # the axis breaks: 1961, 2000, 2018 and 2022-2024 get their own panels
+    explorer.entities.value = ("Kim Jong Un",)
+    assert len(explorer.events) and all("Kim Jong Un" in names.split("; ") for names in explorer.events.entities)
+    explorer.entities.value = ()
+    june = [day for day in explorer.dates.options if "2024-06-01" <= day <= "2024-06-30"]
+    explorer.dates.value = (june[0], june[-1])
+    assert explorer.events.date.min() >= june[0] and explorer.events.date.max() <= june[-1]
+    assert len(explorer.figure.axes) == 1  # one cluster of dates left, one panel
+    assert "1961" not in explorer.table.value and "19 dan 20 Juni" in explorer.table.value
