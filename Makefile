@@ -49,8 +49,12 @@ benchmarks: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/stance_precision.py --data $(DATA)
 	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/timeline_accuracy.py --data $(DATA)
 
+## scale: time full runs and re-runs at 100, 300 and 1,000 articles (several minutes)
+scale: $(STAMP)
+	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/scale.py --data $(DATA)
+
 ## help: list the targets
 help:
 	@awk '/^## /{sub(/^## /,""); split($$0,a,": "); printf "  make %-10s %s\n", a[1], a[2]}' $(MAKEFILE_LIST)
 
-.PHONY: venv run test lab notebooks models benchmarks help
+.PHONY: venv run test lab notebooks models benchmarks scale help

@@ -16,6 +16,8 @@ from korwatch_utils.entities import (
 )
 from korwatch_utils.ner import ENTITY_TYPES, ModelFilesError
 from korwatch_utils.analysis import analyse
+from korwatch_utils.report import html_report
+from korwatch_utils.store import Store, StoreError, default_store_path
 from korwatch_utils.stance import CATEGORIES, filter_cues, stance_matrix
 from korwatch_utils.timeline import find_dates, reference_dates
 
@@ -33,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.handler(args)
-    except (UsageError, ModelFilesError, FileNotFoundError, NotADirectoryError, ValueError) as error:
+    except (UsageError, ModelFilesError, StoreError, FileNotFoundError, NotADirectoryError, ValueError) as error:
         print(f"korwatch: error: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # e.g. `korwatch clean seeds | head`
@@ -79,9 +81,11 @@ def _parser() -> argparse.ArgumentParser:
     totals.add_argument("--doc", action="append", metavar="DOC_ID", help="count only this article (repeatable)")
     totals.add_argument("--search", default="", help="keep names containing this text")
     totals.add_argument("--no-merge", action="store_true", help="count names as written, without aliases")
-    run = command("run", _run, "Clean the articles, execute the notebooks on them and write notebooks and CSVs to --out.")
+    run = command("run", _run, "Bring the store up to date with the folder (only new and changed articles are "
+                  "analysed), then write CSVs, report.html and the executed notebooks to --out.")
     run.add_argument("--out", default="outputs", help="output folder (default %(default)s)")
     run.add_argument("--notebooks", default=str(NOTEBOOKS_DIR), help="folder of the numbered notebooks")
+    run.add_argument("--store", help="the DuckDB store (default: <folder>.korwatch/korwatch.duckdb beside the folder)")
     return parser
 
 
@@ -184,40 +188,47 @@ def _run(args) -> int:
     source = Path(args.path[0]).resolve()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    loaded, cleaned = _clean_all(args)
+    store_path = Path(args.store) if args.store else default_store_path(source)
+    store = Store(store_path)
+    synced = store.sync(source, args.rules, args.aliases, max_bytes=int(args.max_mb * 1e6))
+    print(f"store {store_path}: {synced}", file=sys.stderr)
+    load_report, cleaned, analysis = store.table("load_report"), store.cleaned(), store.tables()
     tables = {
-        "load_report.csv": loaded.report,
+        "load_report.csv": load_report,
         "articles.csv": cleaned.articles[CLEAN_COLUMNS],
         "removed.csv": cleaned.removed,
         "paragraphs.csv": cleaned.paragraphs,
         "summary.csv": size_summary(cleaned),
+        "sentences.csv": analysis.sentences,
+        "mentions.csv": analysis.mentions,
+        "entities.csv": entity_table(analysis.mentions),
+        "cooccurrence.csv": cooccurrence(analysis.mentions),
+        "cues.csv": analysis.cues,
+        "stance_matrix.csv": stance_matrix(analysis.cues),
+        "references.csv": analysis.references,
+        "dates.csv": analysis.dates,
+        "events.csv": analysis.events,
     }
-    analysis = _analysis(cleaned, args)
-    tables["sentences.csv"] = analysis.sentences
-    tables["mentions.csv"] = analysis.mentions
-    tables["entities.csv"] = entity_table(analysis.mentions)
-    tables["cooccurrence.csv"] = cooccurrence(analysis.mentions)
-    tables["cues.csv"] = analysis.cues
-    tables["stance_matrix.csv"] = stance_matrix(analysis.cues)
-    tables["references.csv"] = analysis.references
-    tables["dates.csv"] = analysis.dates
-    tables["events.csv"] = analysis.events
     for name, frame in tables.items():
         frame.to_csv(out / name, index=False)
+    (out / "report.html").write_text(html_report(str(source), load_report, cleaned, analysis,
+                                                 pairs=tables["cooccurrence.csv"]), encoding="utf-8")
     notebooks = sorted(Path(args.notebooks).glob("[0-9][0-9]_*.ipynb"))
     if not notebooks:
         raise UsageError(f"no numbered notebooks in {args.notebooks}")
     parameters = {"input_dir": str(source), "rules_file": str(Path(args.rules).resolve()) if args.rules else None,
-                  "aliases_file": str(Path(args.aliases).resolve()) if args.aliases else None}
-    for notebook in notebooks:
-        print(f"executing {notebook.name} on {source}", file=sys.stderr)
+                  "aliases_file": str(Path(args.aliases).resolve()) if args.aliases else None,
+                  "store_path": str(store_path.resolve())}
+    from tqdm.auto import tqdm
+
+    for notebook in tqdm(notebooks, desc="executing notebooks", unit="notebook"):
         declared = papermill.inspect_notebook(str(notebook))  # pass each notebook only what it declares
         papermill.execute_notebook(
             str(notebook), str(out / notebook.name),
             parameters={name: value for name, value in parameters.items() if name in declared},
             cwd=str(notebook.parent), progress_bar=False,
         )
-    print(f"wrote {len(tables)} CSVs and {len(notebooks)} notebooks to {out}", file=sys.stderr)
+    print(f"wrote {len(tables)} CSVs, report.html and {len(notebooks)} notebooks to {out}", file=sys.stderr)
     return 0
 
 

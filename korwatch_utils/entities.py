@@ -251,14 +251,14 @@ def _apply_acronym_definitions(frame, names, resolved, texts: dict, by_alias: di
         return resolved
     result = list(resolved)
     mapping: dict[tuple[str, str], tuple[str, str]] = {}
-    order = frame.sort_values(["doc_id", "start_char"]).index
+    doc_ids, starts, ends = list(frame["doc_id"]), list(frame["start_char"]), list(frame["end_char"])
+    order = sorted(range(len(frame)), key=lambda i: (doc_ids[i], starts[i]))
     for first, second in zip(order[:-1], order[1:]):
-        doc_id = frame.at[first, "doc_id"]
-        text = texts.get(doc_id, "")
-        if frame.at[second, "doc_id"] != doc_id or not names[first] or not names[second]:
+        doc_id = doc_ids[first]
+        if doc_ids[second] != doc_id or not names[first] or not names[second]:
             continue
-        end, start = frame.at[first, "end_char"], frame.at[second, "start_char"]
-        if text[end:start] != " (" or text[frame.at[second, "end_char"]:frame.at[second, "end_char"] + 1] != ")":
+        text = texts.get(doc_id, "")
+        if text[ends[first]:starts[second]] != " (" or text[ends[second]:ends[second] + 1] != ")":
             continue
         long_form, short = (first, second) if _is_acronym(names[second]) else (second, first)
         if not _is_acronym(names[short]) or _is_acronym(names[long_form]):
@@ -267,8 +267,9 @@ def _apply_acronym_definitions(frame, names, resolved, texts: dict, by_alias: di
         target = known or resolved[long_form]
         mapping[(doc_id, fold(names[short]))] = target
         mapping[(doc_id, fold(names[long_form]))] = target
-    for index, (doc_id, name) in enumerate(zip(frame["doc_id"], names)):
-        result[index] = mapping.get((doc_id, fold(name)), result[index])
+    if mapping:
+        for index, (doc_id, name) in enumerate(zip(doc_ids, names)):
+            result[index] = mapping.get((doc_id, fold(name)), result[index])
     return result
 
 

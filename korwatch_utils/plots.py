@@ -86,8 +86,12 @@ def _date_clusters(days: list, gap_days: int = 730) -> list[list]:
     return clusters
 
 
-def timeline_chart(events: pd.DataFrame, colour_by: str = "entity", max_colours: int = 8):
+def timeline_chart(events: pd.DataFrame, colour_by: str = "entity", max_colours: int = 8, max_rows: int = 25):
     """Dated events as marks on a date axis, one row per article; the axis breaks across gaps of years.
+
+    With more than max_rows articles, the rows are the max_rows entities named in
+    most events instead (an event sits on the row of its first such entity), so
+    the chart stays readable, and quick to draw, for a thousand articles.
 
     Args:
         events: the events table (`timeline.timeline`); undated events are left out.
@@ -110,6 +114,14 @@ def timeline_chart(events: pd.DataFrame, colour_by: str = "entity", max_colours:
     dated["stop"] = pd.to_datetime(dated["end"].where(dated["end"] != "", dated["date"]))
     dated["key"] = (dated["entities"].str.split("; ").str[0].replace("", "(no entity)")
                     if colour_by == "entity" else dated["doc_id"])
+    title = "Dated events (hollow: planned; bars: ranges)"
+    if dated["doc_id"].nunique() > max_rows:
+        counts = pd.Series([e for names in dated["entities"] if names for e in names.split("; ")]).value_counts()
+        top = list(counts.index[:max_rows])
+        dated["doc_id"] = dated["entities"].map(
+            lambda names: next((e for e in names.split("; ") if e in top), "") if names else "")
+        dated = dated[dated["doc_id"] != ""]
+        title = f"Dated events of the {len(top)} entities named in most of them (hollow: planned; bars: ranges)"
     palette = plt.get_cmap("tab10").colors
     common = dated["key"].value_counts().index[:max_colours]
     colours = {key: palette[i % len(palette)] for i, key in enumerate(common)}
@@ -126,20 +138,23 @@ def timeline_chart(events: pd.DataFrame, colour_by: str = "entity", max_colours:
         pad = pd.Timedelta(days=max(3, (high - low).days * 0.08 + 3))
         labelled: dict[int, pd.Timestamp] = {}
         min_gap = (high - low + 2 * pad) * 0.06  # closer marks on a row share the first one's label
-        for row in chosen.sort_values("start").itertuples(index=False):
-            colour = colours.get(row.key, "#999999")
-            y = rows[row.doc_id]
-            if row.stop > row.start:
-                ax.plot([row.start, row.stop], [y, y], color=colour, linewidth=5, alpha=0.6, solid_capstyle="butt")
-            ax.plot(row.start, y, "o", markersize=8, markeredgecolor=colour,
-                    markerfacecolor="white" if row.planned else colour)
-            if y in labelled and row.start - labelled[y] < min_gap:
+        chosen = chosen.sort_values("start")
+        ys = chosen["doc_id"].map(rows)
+        edge = [colours.get(key, "#999999") for key in chosen["key"]]
+        ranged = (chosen["stop"] > chosen["start"]).to_numpy()
+        if ranged.any():  # one call per panel: drawing thousands of events stays quick
+            ax.hlines(ys[ranged], chosen["start"][ranged], chosen["stop"][ranged], linewidth=5, alpha=0.6,
+                      colors=[c for c, r in zip(edge, ranged) if r])
+        ax.scatter(chosen["start"], ys, s=64, edgecolors=edge, zorder=3,
+                   facecolors=["white" if planned else colour for planned, colour in zip(chosen["planned"], edge)])
+        for start, y, key in zip(chosen["start"], ys, chosen["key"]):
+            if y in labelled and start - labelled[y] < min_gap:
                 continue
-            labelled[y] = row.start
-            ax.annotate(str(row.key)[:22], (row.start, y), xytext=(0, 7), textcoords="offset points", fontsize=7,
+            labelled[y] = start
+            ax.annotate(str(key)[:22], (start, y), xytext=(0, 7), textcoords="offset points", fontsize=7,
                         rotation=25, ha="left", va="bottom")
         ax.set_xlim(low - pad, high + pad)
-        locator = mdates.AutoDateLocator(maxticks=4)
+        locator = mdates.AutoDateLocator(minticks=1, maxticks=4)
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
         ax.tick_params(axis="x", labelsize=8)
@@ -156,6 +171,6 @@ def timeline_chart(events: pd.DataFrame, colour_by: str = "entity", max_colours:
     handles = [plt.Line2D([], [], marker="o", linestyle="", color=colour) for colour in colours.values()]
     figure.legend(handles, list(colours.keys()), loc="lower center", ncol=min(4, len(colours)), fontsize=8,
                   frameon=False)
-    figure.suptitle("Dated events (hollow: planned; bars: ranges)", fontsize=11)
+    figure.suptitle(title, fontsize=11)
     figure.subplots_adjust(bottom=0.12 + 0.05 * ((len(colours) + 3) // 4), top=0.85)
     return figure

@@ -10,6 +10,7 @@ oleh X) that a few readable rules beat a model we have no training data for.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -180,13 +181,18 @@ class _Document:
 
     def __init__(self, text: str, mentions: list[_Mention]):
         self.text = text
-        self.mentions = mentions
+        self.mentions = mentions  # sorted by start, not overlapping
+        self.starts = [m.start for m in mentions]
         self.quote_spans = _quotations(text)
         self.quotes = [(start, end, self._quote_speaker(start, end)) for start, end in self.quote_spans]
 
+    def _in_mention(self, position: int) -> bool:
+        index = bisect_right(self.starts, position) - 1
+        return index >= 0 and self.mentions[index].end > position
+
     def cues_in(self, start: int, end: int, lexicon: _Lexicon) -> list[dict]:
         words = [(m.group(), m.start() + start, m.end() + start) for m in WORD.finditer(self.text[start:end])]
-        inside_name = [any(m.start <= w_start < m.end for m in self.mentions) for _, w_start, _ in words]
+        inside_name = [self._in_mention(w_start) for _, w_start, _ in words]
         found, i, previous_speaker = [], 0, None
         while i < len(words):
             hit = None if inside_name[i] else lexicon.match([w for w, _, _ in words], i)

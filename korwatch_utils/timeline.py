@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections import defaultdict
 from datetime import date, timedelta
+from functools import lru_cache
 
 import pandas as pd
 
@@ -139,7 +141,8 @@ def is_planned(text_before: str) -> bool:
     return bool(FUTURE_WORDS.search(text_before))
 
 
-def scan(text: str) -> list[dict]:
+@lru_cache(maxsize=512)  # reference_dates and find_dates both scan each text
+def scan(text: str) -> tuple[dict, ...]:
     """Every date expression in a text: kind, span and the parts the patterns captured (not yet resolved)."""
     taken: list[tuple[int, int]] = []
     found = []
@@ -162,7 +165,7 @@ def scan(text: str) -> list[dict]:
             taken.append((start, end))
             found.append({"kind": kind, "start": start, "end": end, "expression": _expression(text[start:end]),
                           "parts": parts, "planned": is_planned(_before_in_sentence(text, start))})
-    return sorted(found, key=lambda item: item["start"])
+    return tuple(sorted(found, key=lambda item: item["start"]))
 
 
 def _parse_full(expression: str) -> date | None:
@@ -404,7 +407,7 @@ def _parse_published(value) -> date | None:
         return _parse_full(value)
 
 
-def _infer_reference(items: list[dict]) -> tuple[date | None, str]:
+def _infer_reference(items: tuple[dict, ...]) -> tuple[date | None, str]:
     full = []
     for item in items:
         if item["kind"] in ("numeric", "day_month") and item["parts"].get("year") and not item["planned"]:
@@ -430,12 +433,15 @@ def _infer_reference(items: list[dict]) -> tuple[date | None, str]:
     year = max(years)
     past = []
     for item in items:
-        if item["kind"] in ("numeric", "day_month") and not item["parts"].get("year") and not item["planned"]:
+        if item["kind"] in ("numeric", "day_month") and not item["parts"].get("year") and (
+                not item["planned"] or item in pairs):
             month = int(item["parts"]["month"]) if item["kind"] == "numeric" else _month(item["parts"]["month"])
             day = int(item["parts"]["day"])
             if _valid(year, month, day):
                 past.append(date(year, month, day))
     shown = ", ".join(repr(item["expression"]) for item in pairs)
+    if not past:
+        return None, f"weekdays fix the year {year} but no reported day does: {shown}"
     return max(past), f"weekday agrees with the date only in {year}: {shown}; latest reported day of that year"
 
 
@@ -482,25 +488,29 @@ def timeline(articles: pd.DataFrame, mentions: pd.DataFrame, cues: pd.DataFrame,
         stance ("speaker category target" of each cue, "; "-separated).
     """
     dates = find_dates(articles) if dates is None else dates
+    dates_by_doc: dict[str, list] = defaultdict(list)
+    for row in dates.itertuples(index=False):
+        dates_by_doc[row.doc_id].append(row)
+    entities_by_sentence: dict[tuple, list] = defaultdict(list)
+    for doc_id, sent_id, entity in zip(mentions["doc_id"], mentions["sent_id"], mentions["entity"]):
+        if entity:
+            entities_by_sentence[(doc_id, sent_id)].append(entity)
+    stance_by_sentence: dict[tuple, list] = defaultdict(list)
+    for cue in cues.itertuples(index=False):
+        stance_by_sentence[(cue.doc_id, cue.sent_id)].append(
+            " ".join(part for part in (cue.speaker or "?", cue.category, cue.target) if part))
     rows = []
-    named = mentions[mentions["entity"] != ""]
-    for doc_id, group in sentences.groupby("doc_id", sort=False):
-        doc_dates = dates[dates["doc_id"] == doc_id]
-        doc_mentions = named[named["doc_id"] == doc_id]
-        doc_cues = cues[cues["doc_id"] == doc_id]
-        for sentence in group.itertuples(index=False):
-            inside = doc_dates[(doc_dates["start_char"] >= sentence.start_char)
-                               & (doc_dates["start_char"] < sentence.end_char)]
-            if inside.empty:
-                continue
-            resolved = inside[inside["date"] != ""]
-            chosen = (resolved if len(resolved) else inside).iloc[0]
-            entities = list(dict.fromkeys(doc_mentions.loc[doc_mentions["sent_id"] == sentence.sent_id, "entity"]))
-            stance = "; ".join(" ".join(p for p in (c.speaker or "?", c.category, c.target) if p)
-                               for c in doc_cues[doc_cues["sent_id"] == sentence.sent_id].itertuples(index=False))
-            rows.append([doc_id, sentence.sent_id, chosen["date"], chosen["end"], chosen["granularity"],
-                         chosen["expression"], chosen["resolved_by"], bool(chosen["planned"]),
-                         "; ".join(entities), sentence.text, stance])
+    for sentence in sentences.itertuples(index=False):
+        inside = [d for d in dates_by_doc.get(sentence.doc_id, ())
+                  if sentence.start_char <= d.start_char < sentence.end_char]
+        if not inside:
+            continue
+        chosen = next((d for d in inside if d.date), inside[0])
+        key = (sentence.doc_id, sentence.sent_id)
+        rows.append([sentence.doc_id, sentence.sent_id, chosen.date, chosen.end, chosen.granularity,
+                     chosen.expression, chosen.resolved_by, bool(chosen.planned),
+                     "; ".join(dict.fromkeys(entities_by_sentence.get(key, ()))), sentence.text,
+                     "; ".join(stance_by_sentence.get(key, ()))])
     return pd.DataFrame(rows, columns=EVENT_COLUMNS)
 
 

@@ -14,7 +14,7 @@ def test_korwatch_run_executes_notebooks_on_another_folder(tmp_path, capsys, mon
     articles = tmp_path / "articles"
     articles.mkdir()
     (articles / "a.txt").write_text(
-        "Kim Jong Un Tiba di Vladivostok\n\nPemimpin Korea Utara Kim Jong Un tiba di Vladivostok pada Selasa "
+        "Kim Jong Un Tiba di Vladivostok <script>alert('x')</script>\n\nPemimpin Korea Utara Kim Jong Un tiba di Vladivostok pada Selasa "
         "untuk bertemu Presiden Rusia Vladimir Putin.\n\nBaca juga: Putin ke Pyongyang\n", encoding="utf-8")
     (articles / "b.html").write_text(
         "<html><body><article><p>Kementerian Luar Negeri Korea Selatan memanggil duta besar Rusia di Seoul "
@@ -44,3 +44,12 @@ def test_korwatch_run_executes_notebooks_on_another_folder(tmp_path, capsys, mon
         assert "000_123b081560ab25d8" not in text, f"{notebook} still shows the seeds"
     assert "Kim Jong Un tiba di Vladivostok" in (out / "01_cleaning.ipynb").read_text(encoding="utf-8")
     assert "Vladimir Putin" in (out / "02_entity_frequency.ipynb").read_text(encoding="utf-8")
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert "Vladimir Putin" in report and "<img" in report
+    assert "<script>" not in report and "&lt;script&gt;" in report
+    assert "5 new" not in capsys.readouterr().err
+
+    # A re-run analyses nothing again: the store beside the folder already has both articles.
+    assert main(["run", str(articles), "--out", str(out), "--notebooks", str(NOTEBOOKS)]) == 0
+    assert "0 new, 0 changed, 0 deleted, 2 unchanged" in capsys.readouterr().err
+    assert (tmp_path / "articles.korwatch" / "korwatch.duckdb").is_file()

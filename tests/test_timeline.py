@@ -89,6 +89,12 @@ def test_reference_inferred_from_weekday_pairs_fixes_the_year():
     assert found.loc["September tahun lalu", "date"] == "2023-09-01"
 
 
+def test_reference_from_planned_weekday_dates_only():
+    text = "Presiden akan berkunjung pada Rabu (19/6) dan Kamis (20/6)."  # every dated day is a plan
+    references = reference_dates(pd.DataFrame({"doc_id": ["a"], "text": [text], "published": [""]}))
+    assert references.iloc[0].source == "inferred" and references.iloc[0].reference.endswith("-06-20")
+
+
 def test_reference_inferred_from_the_latest_full_date():
     text = "Pada Kamis (24/10/2024), Duma menyetujui pakta. Kementerian berbicara pada hari Jumat."
     found = dates_in(text).set_index("expression")

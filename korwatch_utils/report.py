@@ -1,0 +1,66 @@
+"""One static HTML report of a run: key tables and figures, every piece of article text escaped."""
+
+from __future__ import annotations
+
+import base64
+import io
+from datetime import datetime, timezone
+from html import escape
+
+import matplotlib.pyplot as plt
+
+from korwatch_utils.cleaning import removed_by_rule, size_summary
+from korwatch_utils.entities import cooccurrence, entity_table, entity_totals
+from korwatch_utils.plots import cooccurrence_heatmap, entity_bar_chart, stance_heatmaps, timeline_chart
+from korwatch_utils.render import table_html
+from korwatch_utils.stance import stance_matrix
+
+_STYLE = ("<style>body{font-family:sans-serif;max-width:1200px;margin:2em auto;font-size:14px}"
+          "table{border-collapse:collapse;font-size:12px}td,th{border:1px solid #ddd;padding:2px 6px;"
+          "vertical-align:top}h2{border-bottom:1px solid #ccc;margin-top:2em}img{max-width:100%}</style>")
+
+
+def _figure(figure) -> str:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
+    plt.close(figure)
+    return f'<img alt="figure" src="data:image/png;base64,{base64.b64encode(buffer.getvalue()).decode()}">'
+
+
+def _rows(frame, limit: int = 200) -> str:
+    """An escaped HTML table of at most `limit` rows, saying how many more the CSV has."""
+    note = f"<p>First {limit} of {len(frame)} rows; the CSV of the run has them all.</p>" if len(frame) > limit else ""
+    return note + table_html(frame.head(limit))
+
+
+def html_report(source: str, load_report, cleaned, analysis, top_n: int = 20, pairs=None) -> str:
+    """The report as one HTML page (figures inline as PNG), for sharing a run without Jupyter.
+
+    Args:
+        source: the input folder, for the heading.
+        load_report: the load report; cleaned: the CleanResult; analysis: `analysis.Analysis`.
+        pairs: `cooccurrence(analysis.mentions)` when the caller has it already.
+    """
+    table = entity_table(analysis.mentions)
+    totals = entity_totals(table)
+    pairs = cooccurrence(analysis.mentions) if pairs is None else pairs
+    matrix = stance_matrix(analysis.cues)
+    events = analysis.events
+    status = load_report.groupby("status").size().to_dict()
+    sections = [
+        ("Articles", f"<p>{escape(str(status))}</p>" + _rows(size_summary(cleaned))),
+        ("What cleaning removed, by rule", _rows(removed_by_rule(cleaned.removed))),
+        ("Most mentioned entities", _figure(entity_bar_chart(totals, top_n)) + table_html(totals.head(top_n))),
+        ("Who appears with whom", _figure(cooccurrence_heatmap(pairs, list(totals.entity.head(min(top_n, 15)))))
+         + table_html(pairs.head(top_n))),
+        ("Stance: speaker x target", _figure(stance_heatmaps(matrix)) + table_html(matrix.head(top_n * 2))),
+        ("Stance cues", _rows(analysis.cues[["doc_id", "speaker", "cue", "category", "polarity", "target",
+                                              "sentence"]])),
+        ("Reference dates", _rows(analysis.references)),
+        ("Timeline", _figure(timeline_chart(events)) + _rows(events[
+            ["doc_id", "date", "end", "expression", "resolved_by", "planned", "entities", "stance", "sentence"]])),
+    ]
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    body = "".join(f"<h2>{escape(title)}</h2>{content}" for title, content in sections)
+    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>korwatch report</title>{_STYLE}</head>"
+            f"<body><h1>korwatch report: {escape(str(source))}</h1><p>{stamp}</p>{body}</body></html>")

@@ -1,0 +1,273 @@
+"""The incremental store: an embedded DuckDB file holding every table, so a re-run costs only what is new.
+
+`Store(path).sync(folder)` loads the folder, works out which articles are new,
+changed or deleted (by a key over the text, its metadata, korwatch's data
+files and the model version), analyses only those, in chunks, each chunk in
+one transaction: an interrupted run leaves whole chunks or nothing, and the
+next run finishes the work. `Store(path).tables()` reads everything back.
+A connection is opened per call and closed after it, so several notebooks
+can share one store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+
+from korwatch_utils import __version__
+from korwatch_utils.articles import ARTICLE_COLUMNS, DEFAULT_MAX_BYTES, REPORT_COLUMNS, load_articles
+from korwatch_utils.cleaning import PARAGRAPH_COLUMNS, REMOVED_COLUMNS, clean, load_rules
+
+SCHEMA_VERSION = 1
+DATA_DIR = Path(__file__).resolve().parent / "data"
+STORE_FILE = "korwatch.duckdb"
+
+
+def _columns() -> dict[str, list[str]]:
+    from korwatch_utils.ner import MENTION_COLUMNS, SENTENCE_COLUMNS
+    from korwatch_utils.stance import CUE_COLUMNS
+    from korwatch_utils.timeline import DATE_COLUMNS, EVENT_COLUMNS, REFERENCE_COLUMNS
+
+    return {
+        "articles": [*ARTICLE_COLUMNS, "store_key"], "removed": REMOVED_COLUMNS, "paragraphs": PARAGRAPH_COLUMNS,
+        "sentences": SENTENCE_COLUMNS, "mentions": MENTION_COLUMNS, "cues": CUE_COLUMNS,
+        "reference_dates": REFERENCE_COLUMNS, "dates": DATE_COLUMNS, "events": EVENT_COLUMNS,
+    }
+
+
+INTEGER_COLUMNS = {"n_chars", "line_no", "sent_id", "start_char", "end_char"}
+BOOLEAN_COLUMNS = {"negated", "planned"}
+PER_ARTICLE = ("removed", "paragraphs", "sentences", "mentions", "cues", "reference_dates", "dates", "events")
+# Migrations from schema version N to N + 1, as SQL statements; none yet (version 1 is the first).
+MIGRATIONS: dict[int, list[str]] = {}
+
+
+class StoreError(RuntimeError):
+    """The store cannot be used as it is (e.g. written by a newer korwatch); the message says what to do."""
+
+
+@dataclass
+class SyncReport:
+    """What a sync did, and where its time went."""
+
+    new: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        timing = ", ".join(f"{step} {seconds:.1f} s" for step, seconds in self.seconds.items())
+        return (f"{len(self.new)} new, {len(self.changed)} changed, {len(self.deleted)} deleted, "
+                f"{self.unchanged} unchanged ({timing})")
+
+
+def default_store_path(source: str | Path) -> Path:
+    """<folder>.korwatch/korwatch.duckdb beside the input folder (or beside the input file)."""
+    source = Path(source).resolve()
+    return source.parent / f"{source.name}.korwatch" / STORE_FILE
+
+
+def _ddl(name: str, columns: list[str]) -> str:
+    def kind(column: str) -> str:
+        return "BIGINT" if column in INTEGER_COLUMNS else "BOOLEAN" if column in BOOLEAN_COLUMNS else "VARCHAR"
+
+    return f'CREATE TABLE IF NOT EXISTS {name} ({", ".join(f"{_q(c)} {kind(c)}" for c in columns)})'
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+class Store:
+    """One DuckDB file with korwatch's tables; see the module docstring."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as con:
+            self._ensure_schema(con)
+
+    @contextmanager
+    def _connect(self):
+        import duckdb
+
+        con = duckdb.connect(str(self.path))
+        try:
+            yield con
+        finally:
+            con.close()
+
+    def _ensure_schema(self, con) -> None:
+        con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+        row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        version = int(row[0]) if row else SCHEMA_VERSION
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"{self.path} was written by a newer korwatch (schema {version}, this one reads "
+                             f"{SCHEMA_VERSION}); upgrade korwatch or delete the store to rebuild it")
+        while version < SCHEMA_VERSION:
+            for statement in MIGRATIONS[version]:
+                con.execute(statement)
+            version += 1
+        for name, columns in _columns().items():
+            con.execute(_ddl(name, columns))
+        con.execute(_ddl("load_report", REPORT_COLUMNS))
+        self._set_meta(con, "schema_version", str(SCHEMA_VERSION))
+
+    @staticmethod
+    def _set_meta(con, key: str, value: str) -> None:
+        con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+
+    def meta(self) -> dict[str, str]:
+        """The store's bookkeeping: schema_version, model_version, config, last_sync."""
+        with self._connect() as con:
+            return dict(con.execute("SELECT key, value FROM meta").fetchall())
+
+    def sync(self, source: str | Path, rules_file: str | Path | None = None, aliases_file: str | Path | None = None,
+             *, max_bytes: int = DEFAULT_MAX_BYTES, chunk_size: int = 32, progress: bool = True) -> SyncReport:
+        """Bring the store up to date with a folder: analyse new and changed articles, drop deleted ones.
+
+        Args:
+            source: the input folder (or files).
+            rules_file: an extra boilerplate.csv; aliases_file: an extra aliases.csv (default: the
+                folder's own aliases.csv). Changing either re-analyses every article.
+            chunk_size: articles analysed and committed together.
+            progress: show a tqdm progress bar.
+        """
+        from korwatch_utils.analysis import analyse_batch
+        from korwatch_utils.entities import analyst_aliases
+        from korwatch_utils.ner import model_version
+
+        report = SyncReport()
+        started = time.perf_counter()
+        loaded = load_articles(source, max_bytes=max_bytes)
+        rules = load_rules(rules_file)
+        aliases = analyst_aliases(source if Path(source).is_dir() else None, aliases_file)
+        config = _config_key(rules, aliases, model_version())
+        articles = loaded.articles.assign(store_key=[
+            _article_key(row, config) for row in loaded.articles.itertuples(index=False)])
+        with self._connect() as con:  # one connection for the whole sync: connecting costs ~15 ms
+            stored = dict(con.execute("SELECT doc_id, store_key FROM articles").fetchall())
+            current = dict(zip(articles["doc_id"], articles["store_key"]))
+            report.deleted = sorted(set(stored) - set(current))
+            report.new = [doc for doc in current if doc not in stored]
+            report.changed = [doc for doc in current if doc in stored and stored[doc] != current[doc]]
+            report.unchanged = len(current) - len(report.new) - len(report.changed)
+            report.seconds["load"] = time.perf_counter() - started
+
+            con.begin()
+            self._delete(con, report.deleted)
+            con.execute("DELETE FROM load_report")
+            self._insert(con, "load_report", loaded.report, REPORT_COLUMNS)
+            self._set_meta(con, "model_version", model_version())
+            self._set_meta(con, "config", config)
+            con.commit()
+
+            todo = articles[articles["doc_id"].isin(report.new + report.changed)]
+            chunks = [todo.iloc[i:i + chunk_size] for i in range(0, len(todo), chunk_size)]
+            if progress and chunks:
+                from tqdm.auto import tqdm
+
+                chunks = tqdm(chunks, desc="analysing articles", unit="chunk")
+            for chunk in chunks:
+                step = time.perf_counter()
+                cleaned = clean(chunk[ARTICLE_COLUMNS], rules=rules)
+                report.seconds["clean"] = report.seconds.get("clean", 0) + time.perf_counter() - step
+                tables, seconds = analyse_batch(cleaned.articles, aliases)
+                for name, value in seconds.items():
+                    report.seconds[name] = report.seconds.get(name, 0) + value
+                tables.update(removed=cleaned.removed, paragraphs=cleaned.paragraphs,
+                              articles=cleaned.articles.assign(store_key=chunk["store_key"].to_numpy()))
+                step = time.perf_counter()
+                self._write_chunk(con, list(chunk["doc_id"]), tables)
+                report.seconds["write"] = report.seconds.get("write", 0) + time.perf_counter() - step
+            self._set_meta(con, "last_sync", datetime.now(timezone.utc).isoformat(timespec="seconds"))
+        report.seconds["total"] = time.perf_counter() - started
+        return report
+
+    def _write_chunk(self, con, doc_ids: list[str], tables: dict[str, pd.DataFrame]) -> None:
+        """Replace the rows of these articles in every table, in one transaction."""
+        columns = _columns()
+        con.begin()
+        try:
+            self._delete(con, doc_ids)
+            for name, frame in tables.items():
+                self._insert(con, name, frame, columns[name])
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+
+    @staticmethod
+    def _delete(con, doc_ids: list[str]) -> None:
+        if not doc_ids:
+            return
+        for name in ("articles", *PER_ARTICLE):
+            con.execute(f"DELETE FROM {name} WHERE doc_id IN (SELECT UNNEST(?))", [doc_ids])
+
+    @staticmethod
+    def _insert(con, name: str, frame: pd.DataFrame, columns: list[str]) -> None:
+        if frame.empty:
+            return
+        rows = frame[columns]
+        con.register("incoming", rows)
+        try:
+            con.execute(f"INSERT INTO {name} SELECT {', '.join(_q(c) for c in columns)} FROM incoming")
+        finally:
+            con.unregister("incoming")
+
+    def table(self, name: str) -> pd.DataFrame:
+        """One stored table, in article and position order."""
+        columns = _columns().get(name, REPORT_COLUMNS if name == "load_report" else None)
+        if columns is None:
+            raise KeyError(f"no table {name!r}; the store has {', '.join([*_columns(), 'load_report'])}")
+        order = [c for c in ("doc_id", "sent_id", "line_no", "start_char") if c in columns] or ["path"]
+        with self._connect() as con:
+            frame = con.execute(
+                f"SELECT {', '.join(_q(c) for c in columns)} FROM {name} ORDER BY {', '.join(_q(c) for c in order)}"
+            ).df()
+        for column in columns:
+            if column in INTEGER_COLUMNS:
+                frame[column] = frame[column].astype("int64")
+            elif column in BOOLEAN_COLUMNS:
+                frame[column] = frame[column].astype(bool)
+            else:
+                frame[column] = frame[column].fillna("").astype(str)
+        return frame
+
+    def cleaned(self):
+        """The cleaning tables read back: CleanResult(articles, removed, paragraphs)."""
+        from korwatch_utils.cleaning import CleanResult
+
+        return CleanResult(self.table("articles")[ARTICLE_COLUMNS], self.table("removed"), self.table("paragraphs"))
+
+    def tables(self):
+        """Every analysis table, read back and harmonised across articles (`analysis.Analysis`)."""
+        from korwatch_utils.analysis import Analysis, harmonise
+
+        return harmonise(Analysis(*(self.table(name) for name in (
+            "sentences", "mentions", "cues", "reference_dates", "dates", "events"))))
+
+
+def _config_key(rules: tuple, aliases: pd.DataFrame, model: str) -> str:
+    """What every article's analysis depends on besides its own text: code version, data files, rules, aliases."""
+    from korwatch_utils.ner import ANNOTATION_VERSION
+
+    digest = hashlib.sha256(f"{__version__}\n{model}\n{ANNOTATION_VERSION}\n".encode())
+    for path in sorted(DATA_DIR.glob("*.csv")):
+        digest.update(path.read_bytes())
+    digest.update(repr(rules).encode())  # Rule tuples: name, action, compiled pattern text
+    digest.update(aliases.to_csv(index=False).encode())
+    return digest.hexdigest()[:16]
+
+
+def _article_key(row, config: str) -> str:
+    """Text, metadata and configuration of one article: when any changes, it is analysed again."""
+    parts = [row.sha256, row.path, row.title, row.outlet, row.url, row.published, config]
+    return hashlib.sha256("\n".join(map(str, parts)).encode()).hexdigest()[:20]

@@ -1,0 +1,179 @@
+"""The incremental DuckDB store: new, changed, deleted and duplicate files, interrupted runs, schema versions."""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+
+import pandas as pd
+import pytest
+
+from korwatch_utils import store as store_module
+from korwatch_utils.analysis import analyse
+from korwatch_utils.cleaning import clean
+from korwatch_utils.articles import load_articles
+from korwatch_utils.store import SCHEMA_VERSION, Store, StoreError, default_store_path
+
+
+@pytest.fixture()
+def folder(tmp_path, seeds_dir):
+    target = tmp_path / "articles"
+    shutil.copytree(seeds_dir, target)
+    return target
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("KORWATCH_CACHE", str(tmp_path / "cache"))
+
+
+def assert_same_as_fresh_analysis(store: Store, folder) -> None:
+    """Every stored table equals what a from-scratch analysis of the folder gives."""
+    fresh = analyse(clean(load_articles(folder).articles).articles)
+    stored = store.tables()
+    for name in fresh._fields:
+        pd.testing.assert_frame_equal(getattr(stored, name).reset_index(drop=True),
+                                      getattr(fresh, name).reset_index(drop=True), check_dtype=False, obj=name)
+
+
+def test_first_sync_then_nothing_to_do(folder, tmp_path):
+    store = Store(tmp_path / "k.duckdb")
+    first = store.sync(folder, progress=False)
+    assert len(first.new) == 5 and not first.changed and not first.deleted
+    again = store.sync(folder, progress=False)
+    assert (again.new, again.changed, again.deleted, again.unchanged) == ([], [], [], 5)
+    assert "ner" not in again.seconds  # the model was not even called
+    assert_same_as_fresh_analysis(store, folder)
+
+
+def test_new_changed_deleted_and_duplicate_files(folder, tmp_path):
+    store = Store(tmp_path / "k.duckdb", )
+    store.sync(folder, progress=False)
+    (folder / "005_new.txt").write_text("Judul Baru\n\nPresiden Rusia Vladimir Putin tiba di Pyongyang pada Rabu "
+                                        "(19/6/2024) dan mengecam Amerika Serikat.\n", encoding="utf-8")
+    changed = folder / "003_2cf6b44c30c56885.txt"
+    changed.write_text(changed.read_text(encoding="utf-8").replace("Washington menuduh", "Washington kembali menuduh"),
+                       encoding="utf-8")
+    (folder / "004_4a20ed6e27fda8e6.txt").unlink()
+    shutil.copy(folder / "000_123b081560ab25d8.txt", folder / "000_copy.txt")  # same text: a duplicate
+    report = store.sync(folder, progress=False)
+    assert report.new == ["005_new"]
+    assert report.changed == ["003_2cf6b44c30c56885"]
+    assert report.deleted == ["004_4a20ed6e27fda8e6"]
+    assert report.unchanged == 3
+    articles = store.table("articles")
+    assert set(articles.doc_id) == {"000_123b081560ab25d8", "001_7df7abb8e9f6bdba", "002_0e14fa672863eebd",
+                                    "003_2cf6b44c30c56885", "005_new"}
+    duplicate = store.table("load_report").set_index("path").filter(like="000_copy", axis=0)
+    assert duplicate.status.tolist() == ["skipped"] and "duplicate" in duplicate.reason.iloc[0]
+    tables = store.tables()
+    assert not (tables.mentions.doc_id == "004_4a20ed6e27fda8e6").any()
+    assert "kembali menuduh" in " ".join(tables.cues.sentence)
+    assert not tables.mentions.duplicated(["doc_id", "start_char", "end_char"]).any()
+    assert_same_as_fresh_analysis(store, folder)
+
+
+def test_metadata_change_reanalyses_the_article(folder, tmp_path):
+    store = Store(tmp_path / "k.duckdb")
+    store.sync(folder, progress=False)
+    metadata = folder / "metadata.csv"
+    frame = pd.read_csv(metadata, keep_default_na=False, dtype=str)
+    frame.loc[frame.file.str.startswith("003"), "published"] = "2023-09-06"
+    frame.to_csv(metadata, index=False)
+    report = store.sync(folder, progress=False)
+    assert report.changed == ["003_2cf6b44c30c56885"]
+    references = store.tables().references.set_index("doc_id")
+    assert references.loc["003_2cf6b44c30c56885", ["reference", "source"]].tolist() == ["2023-09-06", "metadata"]
+
+
+def test_new_model_version_reanalyses_everything(folder, tmp_path, monkeypatch):
+    store = Store(tmp_path / "k.duckdb")
+    store.sync(folder, progress=False)
+    from korwatch_utils import ner
+
+    monkeypatch.setattr(ner, "model_version", lambda models_dir=None: "another-model")
+    report = store.sync(folder, progress=False)
+    assert len(report.changed) == 5
+    assert store.meta()["model_version"] == "another-model"
+
+
+def test_an_analysts_alias_file_reanalyses_everything(folder, tmp_path):
+    store = Store(tmp_path / "k.duckdb")
+    store.sync(folder, progress=False)
+    (folder / "aliases.csv").write_text("alias,entity,type\nPyongyang,Korea Utara,LOC\n", encoding="utf-8")
+    report = store.sync(folder, progress=False)
+    assert len(report.changed) == 5
+    assert "Pyongyang" not in set(store.tables().mentions.entity)
+
+
+KILLER = textwrap.dedent("""
+    import os, signal, sys
+    from korwatch_utils import store
+    original = store.Store._write_chunk
+    written = []
+    def write_then_die(self, con, doc_ids, tables):
+        original(self, con, doc_ids, tables)
+        written.append(doc_ids)
+        if len(written) == 2:
+            os.kill(os.getpid(), signal.SIGKILL)  # a crash between two chunks, as hard as it gets
+    store.Store._write_chunk = write_then_die
+    store.Store(sys.argv[1]).sync(sys.argv[2], chunk_size=1, progress=False)
+""")
+
+
+def test_a_killed_run_is_finished_by_the_next_one(folder, tmp_path):
+    path = tmp_path / "k.duckdb"
+    result = subprocess.run([sys.executable, "-c", KILLER, str(path), str(folder)], capture_output=True,
+                            env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    assert result.returncode == -signal.SIGKILL, result.stderr.decode()[-2000:]
+    store = Store(path)
+    assert len(store.table("articles")) == 2  # two chunks of one article made it
+    report = store.sync(folder, progress=False)
+    assert len(report.new) == 3 and report.unchanged == 2
+    assert_same_as_fresh_analysis(store, folder)
+
+
+def test_a_failing_chunk_leaves_nothing_half_written(folder, tmp_path, monkeypatch):
+    store = Store(tmp_path / "k.duckdb")
+    original = store_module.Store._insert
+    calls = []
+
+    def fail_on_cues(con, name, frame, columns):
+        if name == "cues":
+            calls.append(name)
+            raise KeyboardInterrupt  # Ctrl-C in the middle of writing a chunk
+        original(con, name, frame, columns)
+
+    monkeypatch.setattr(store_module.Store, "_insert", staticmethod(fail_on_cues))
+    with pytest.raises(KeyboardInterrupt):
+        store.sync(folder, chunk_size=5, progress=False)
+    monkeypatch.setattr(store_module.Store, "_insert", staticmethod(original))
+    assert calls and store.table("articles").empty and store.table("mentions").empty
+    store.sync(folder, progress=False)
+    assert_same_as_fresh_analysis(store, folder)
+
+
+def test_schema_version_is_checked_and_migrated(tmp_path, monkeypatch):
+    import duckdb
+
+    path = tmp_path / "k.duckdb"
+    Store(path)
+    with duckdb.connect(str(path)) as con:
+        con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION + 1)])
+    with pytest.raises(StoreError, match="newer korwatch"):
+        Store(path)
+    with duckdb.connect(str(path)) as con:
+        con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
+    # A future schema: version 2 adds a column; opening a version-1 store migrates it.
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setattr(store_module, "MIGRATIONS", {SCHEMA_VERSION: ["ALTER TABLE articles ADD COLUMN note VARCHAR"]})
+    migrated = Store(path)
+    assert migrated.meta()["schema_version"] == str(SCHEMA_VERSION + 1)
+    with duckdb.connect(str(path)) as con:
+        assert "note" in [row[0] for row in con.execute("DESCRIBE articles").fetchall()]
+
+
+def test_default_store_sits_beside_the_input(tmp_path):
+    assert default_store_path(tmp_path / "berita") == tmp_path / "berita.korwatch" / "korwatch.duckdb"
