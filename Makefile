@@ -22,9 +22,15 @@ venv: $(STAMP)
 run: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/korwatch run $(INPUT) --out $(OUT)
 
-## test: unit tests plus nbval on the committed notebooks, offline
-test: $(STAMP)
+## test: unit tests, browser tests and nbval on the committed notebooks, offline (installs Debian's chromium where missing)
+test: $(STAMP) chromium
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest tests notebooks $(NBVAL)
+
+# The browser tests drive Debian's Chromium; where it cannot be installed (no apt, not root) they are skipped.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+	  echo "make test: could not install chromium; the browser tests will be skipped"
 
 ## lab: open the notebooks in JupyterLab
 lab: $(STAMP)
@@ -57,4 +63,4 @@ scale: $(STAMP)
 help:
 	@awk '/^## /{sub(/^## /,""); split($$0,a,": "); printf "  make %-10s %s\n", a[1], a[2]}' $(MAKEFILE_LIST)
 
-.PHONY: venv run test lab notebooks models benchmarks scale help
+.PHONY: venv run test chromium lab notebooks models benchmarks scale help

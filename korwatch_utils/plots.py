@@ -15,7 +15,7 @@ def entity_bar_chart(totals: pd.DataFrame, top_n: int = 20, ax=None, title: str 
         _, ax = plt.subplots(figsize=(7, max(2.0, 0.28 * len(top) + 1)))
     ax.barh(top["entity"], top["mentions"], color=[TYPE_COLOURS.get(kind, "#7f7f7f") for kind in top["type"]])
     handles = [plt.Rectangle((0, 0), 1, 1, color=colour) for colour in TYPE_COLOURS.values()]
-    ax.legend(handles, TYPE_COLOURS.keys(), loc="lower right", frameon=False)
+    ax.legend(handles, TYPE_COLOURS.keys(), loc="best", framealpha=0.8)
     ax.set_xlabel("mentions")
     ax.set_title(title if len(top) else f"{title}: none match the filters")
     ax.figure.tight_layout()

@@ -40,6 +40,7 @@ REPORTING_VERB = re.compile(rf"\b(?:{'|'.join(REPORTING_VERBS)})\b", re.I)
 ACCORDING_TO = re.compile(r"\bmenurut\s+", re.I)
 # "kecaman Presiden Yoon terhadap Rusia": a preposition at most four words after the noun introduces the target.
 NOMINAL_TARGET = re.compile(r"[\"“”]?(?:\s+[^\s,;:\"“”]+){0,4}?\s+(?:terhadap|atas|kepada|bagi|pada)\s+", re.I)
+LOOKBACK = 300  # characters searched back from a cue for its subject, "menurut" or a reporting verb
 BOUNDARY = re.compile(r"[,;:\"“”]")
 QUOTE_MARKS = re.compile(r"[\"“”]")
 # Words that stand for an actor named earlier: pattern -> (type, name prefix) of the actor meant.
@@ -183,7 +184,9 @@ class _Document:
         self.text = text
         self.mentions = mentions  # sorted by start, not overlapping
         self.starts = [m.start for m in mentions]
-        self.quote_spans = _quotations(text)
+        self.quote_spans = _quotations(text)  # sorted, not overlapping
+        self.quote_starts = [start for start, _ in self.quote_spans]
+        self.quotes = [(start, end, None) for start, end in self.quote_spans]  # speakers need _quote_of: set next
         self.quotes = [(start, end, self._quote_speaker(start, end)) for start, end in self.quote_spans]
 
     def _in_mention(self, position: int) -> bool:
@@ -193,9 +196,10 @@ class _Document:
     def cues_in(self, start: int, end: int, lexicon: _Lexicon) -> list[dict]:
         words = [(m.group(), m.start() + start, m.end() + start) for m in WORD.finditer(self.text[start:end])]
         inside_name = [self._in_mention(w_start) for _, w_start, _ in words]
+        texts = [w for w, _, _ in words]
         found, i, previous_speaker = [], 0, None
         while i < len(words):
-            hit = None if inside_name[i] else lexicon.match([w for w, _, _ in words], i)
+            hit = None if inside_name[i] else lexicon.match(texts, i)
             if hit is None:
                 i += 1
                 continue
@@ -209,7 +213,7 @@ class _Document:
             speaker = mention.entity if mention else ""
             negated = any(w.lower() in NEGATIONS and not BOUNDARY.search(self.text[w_end:cue_start])
                           for w, _, w_end in words[max(0, i - 3):i])
-            quote = next((q for q in self.quotes if q[0] <= cue_start < q[1]), None)
+            quote = self._quote_at(cue_start)
             found.append({
                 "speaker": speaker, "cue": self.text[cue_start:cue_end], "category": entry.category,
                 "polarity": _flip(entry.polarity) if negated else entry.polarity, "target": target,
@@ -264,18 +268,19 @@ class _Document:
 
     def _speaker_from_context(self, cue_start, sent_start, in_sentence, previous_speaker):
         """A speaker from the quotation, "menurut X", a reporting verb earlier in the sentence, or a coordinated verb."""
-        quote = next((q for q in self.quotes if q[0] <= cue_start < q[1]), None)
+        quote = self._quote_at(cue_start)
         if quote and quote[2]:
             return quote[2], "quote"
-        before = self.text[sent_start:cue_start]
+        window_start = max(sent_start, cue_start - LOOKBACK)  # bounded: a sentence may be megabytes long
+        before = self.text[window_start:cue_start]
         according = list(ACCORDING_TO.finditer(before))
         if according:
-            mention = self._mention_at(sent_start + according[-1].end(), in_sentence)
+            mention = self._mention_at(window_start + according[-1].end(), in_sentence)
             if mention:
                 return mention, "according_to"
         verbs = list(REPORTING_VERB.finditer(before))
         if verbs:
-            subject = self._subject(sent_start + verbs[-1].start(), sent_start, in_sentence)
+            subject = self._subject(window_start + verbs[-1].start(), sent_start, in_sentence)
             if subject:
                 return subject, "reported"
         if previous_speaker and re.search(r",\s*(?:\w+\s+){0,1}$", self.text[previous_speaker[1]:cue_start]):
@@ -288,6 +293,8 @@ class _Document:
         if not candidates:
             return None
         mention = candidates[-1]
+        if position - mention.end > LOOKBACK:
+            return None
         between = self.text[mention.end:position]
         words = [w.lower() for w in WORD.findall(between)]
         if (BOUNDARY.search(between) or len(words) > 6 or set(words) & CLAUSE_WORDS
@@ -342,8 +349,14 @@ class _Document:
         return following[0] if following and re.fullmatch(r"\s+(?:[A-Z][\w.]*\s+)*",
                                                            self.text[position:following[0].start]) else None
 
+    def _quote_at(self, position: int):
+        """The (start, end, speaker) of the quotation around position, or None."""
+        index = bisect_right(self.quote_starts, position) - 1
+        return self.quotes[index] if index >= 0 and position < self.quotes[index][1] else None
+
     def _quote_of(self, position: int):
-        return next(((s, e) for s, e in self.quote_spans if s <= position < e), None)
+        quote = self._quote_at(position)
+        return quote[:2] if quote else None
 
     def _quote_speaker(self, start: int, end: int) -> _Mention | None:
         """Who a quotation is attributed to: "…," kata X / "…," X menambahkan / X mengatakan: "…"."""

@@ -144,12 +144,12 @@ def is_planned(text_before: str) -> bool:
 @lru_cache(maxsize=512)  # reference_dates and find_dates both scan each text
 def scan(text: str) -> tuple[dict, ...]:
     """Every date expression in a text: kind, span and the parts the patterns captured (not yet resolved)."""
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text))  # 1 where an earlier match sits: overlap checks stay linear
     found = []
     for kind, pattern in PATTERNS:
         for match in pattern.finditer(text):
             start, end = match.span()
-            if start == end or any(s < end and start < e for s, e in taken):
+            if start == end or any(taken[start:end]):
                 continue
             parts = {k: v for k, v in match.groupdict().items() if v}
             if kind == "numeric" and not (1 <= int(parts["day"]) <= 31 and 1 <= int(parts["month"]) <= 12):
@@ -162,7 +162,7 @@ def scan(text: str) -> tuple[dict, ...]:
                 continue
             if kind == "year" and not parts.get("lead") and not 1900 <= int(parts["year"]) <= date.today().year + 10:
                 continue
-            taken.append((start, end))
+            taken[start:end] = b"\x01" * (end - start)
             found.append({"kind": kind, "start": start, "end": end, "expression": _expression(text[start:end]),
                           "parts": parts, "planned": is_planned(_before_in_sentence(text, start))})
     return tuple(sorted(found, key=lambda item: item["start"]))
