@@ -9,7 +9,6 @@ ratio to NER; plus counts that show the canonicalisation at work.
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,17 +17,8 @@ sys.path.insert(0, str(ROOT))
 from korwatch_utils import clean, load_articles  # noqa: E402
 from korwatch_utils.entities import cooccurrence, entity_mentions, entity_table, load_aliases  # noqa: E402
 from korwatch_utils.ner import annotate, load_pipeline  # noqa: E402
+from benchmarks.timing import best_time  # noqa: E402
 from training.stages import DEFAULT_DATA  # noqa: E402
-
-
-def best_time(run, repeats: int):
-    """The shortest wall-clock time of `repeats` calls of run(), and run()'s last result."""
-    best, result = float("inf"), None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = run()
-        best = min(best, time.perf_counter() - start)
-    return best, result
 
 
 def main() -> None:

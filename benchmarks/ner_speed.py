@@ -20,17 +20,8 @@ import torch  # noqa: E402
 
 from korwatch_utils import clean, load_articles  # noqa: E402
 from korwatch_utils.ner import annotate, load_pipeline  # noqa: E402
+from benchmarks.timing import best_time  # noqa: E402
 from training.stages import DEFAULT_DATA  # noqa: E402
-
-
-def best_time(run, repeats: int) -> float:
-    """The shortest of `repeats` wall-clock timings of run(), in seconds."""
-    timings = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        timings.append(time.perf_counter() - start)
-    return min(timings)
 
 
 def main() -> None:
@@ -57,10 +48,9 @@ def main() -> None:
     tokens = sum(d.num_tokens for d in docs)
     token_lists = [[t.text for t in s.tokens] for d in docs for s in d.sentences]
     pretokenized = load_pipeline(pretokenized=True)
-    # Best of --repeats: this machine's timings wander by 10 %.
-    full_seconds = best_time(lambda: nlp([stanza.Document([], text=t) for t in texts]), args.repeats)
-    annotate_seconds = best_time(lambda: annotate(articles, use_cache=False), args.repeats)
-    ner_seconds = best_time(lambda: pretokenized(token_lists), args.repeats)
+    full_seconds, _ = best_time(lambda: nlp([stanza.Document([], text=t) for t in texts]), args.repeats)
+    annotate_seconds, _ = best_time(lambda: annotate(articles, use_cache=False), args.repeats)
+    ner_seconds, _ = best_time(lambda: pretokenized(token_lists), args.repeats)
 
     print(f"articles            {len(texts)}")
     print(f"tokens              {tokens}")
