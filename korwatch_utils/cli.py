@@ -9,16 +9,16 @@ from pathlib import Path
 import pandas as pd
 
 from korwatch_utils import __version__
+from korwatch_utils.analysis import analyse
 from korwatch_utils.articles import DEFAULT_MAX_BYTES, load_articles
 from korwatch_utils.cleaning import clean, load_rules, removed_by_rule, size_summary
 from korwatch_utils.entities import (
     analyst_aliases, cooccurrence, entity_mentions, entity_table, filter_entities, suggest_aliases,
 )
 from korwatch_utils.ner import ENTITY_TYPES, ModelFilesError
-from korwatch_utils.analysis import analyse
 from korwatch_utils.report import html_report
-from korwatch_utils.store import Store, StoreError, default_store_path
 from korwatch_utils.stance import CATEGORIES, filter_cues, stance_matrix
+from korwatch_utils.store import Store, StoreError, default_store_path
 from korwatch_utils.timeline import find_dates, reference_dates
 
 CLEAN_COLUMNS = ["doc_id", "title", "published", "outlet", "url", "lang", "n_chars", "text"]

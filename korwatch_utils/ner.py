@@ -115,9 +115,10 @@ def annotate(articles: pd.DataFrame, *, models_dir: str | None = None, cache_dir
              use_cache: bool = True) -> Annotations:
     """Sentences and entity mentions of each article's cleaned text.
 
-    The shipped tokenizer splits the text; abbreviations such as "Tn." are joined
-    back into one token; the NER tagger runs on all sentences in one batch. Results are cached on disk per
-    text hash and model version, so re-running a notebook does not re-run the model.
+    The shipped pipeline tags all uncached texts in one batch; sentences in which
+    the tokenizer split a title abbreviation ("Tn" + ".") are tagged again from
+    the joined tokens. Results are cached on disk per text hash and model
+    version, so re-running a notebook does not re-run the model.
 
     Args:
         articles: the cleaned articles table (doc_id, text).
