@@ -209,18 +209,20 @@ def _run(args) -> int:
         "dates.csv": analysis.dates,
         "events.csv": analysis.events,
     }
-    for name, frame in tables.items():
-        frame.to_csv(out / name, index=False)
-    (out / "report.html").write_text(html_report(str(source), load_report, cleaned, analysis,
-                                                 pairs=tables["cooccurrence.csv"]), encoding="utf-8")
     notebooks = sorted(Path(args.notebooks).glob("[0-9][0-9]_*.ipynb"))
     if not notebooks:
         raise UsageError(f"no numbered notebooks in {args.notebooks}")
+    from tqdm.auto import tqdm
+
+    for name in tqdm([*tables, "report.html"], desc="writing outputs", unit="file"):
+        if name == "report.html":
+            (out / name).write_text(html_report(str(source), load_report, cleaned, analysis,
+                                                pairs=tables["cooccurrence.csv"]), encoding="utf-8")
+        else:
+            tables[name].to_csv(out / name, index=False)
     parameters = {"input_dir": str(source), "rules_file": str(Path(args.rules).resolve()) if args.rules else None,
                   "aliases_file": str(Path(args.aliases).resolve()) if args.aliases else None,
                   "store_path": str(store_path.resolve())}
-    from tqdm.auto import tqdm
-
     for notebook in tqdm(notebooks, desc="executing notebooks", unit="notebook"):
         declared = papermill.inspect_notebook(str(notebook))  # pass each notebook only what it declares
         papermill.execute_notebook(
