@@ -186,8 +186,7 @@ class _Document:
         self.starts = [m.start for m in mentions]
         self.quote_spans = _quotations(text)  # sorted, not overlapping
         self.quote_starts = [start for start, _ in self.quote_spans]
-        self.quotes = [(start, end, None) for start, end in self.quote_spans]  # speakers need _quote_of: set next
-        self.quotes = [(start, end, self._quote_speaker(start, end)) for start, end in self.quote_spans]
+        self.quote_speakers = [self._quote_speaker(start, end) for start, end in self.quote_spans]
 
     def _in_mention(self, position: int) -> bool:
         index = bisect_right(self.starts, position) - 1
@@ -213,7 +212,7 @@ class _Document:
             speaker = mention.entity if mention else ""
             negated = any(w.lower() in NEGATIONS and not BOUNDARY.search(self.text[w_end:cue_start])
                           for w, _, w_end in words[max(0, i - 3):i])
-            quote = self._quote_at(cue_start)
+            quote = self._quote_of(cue_start)
             found.append({
                 "speaker": speaker, "cue": self.text[cue_start:cue_end], "category": entry.category,
                 "polarity": _flip(entry.polarity) if negated else entry.polarity, "target": target,
@@ -268,9 +267,9 @@ class _Document:
 
     def _speaker_from_context(self, cue_start, sent_start, in_sentence, previous_speaker):
         """A speaker from the quotation, "menurut X", a reporting verb earlier in the sentence, or a coordinated verb."""
-        quote = self._quote_at(cue_start)
-        if quote and quote[2]:
-            return quote[2], "quote"
+        index = self._quote_index(cue_start)
+        if index is not None and self.quote_speakers[index]:
+            return self.quote_speakers[index], "quote"
         window_start = max(sent_start, cue_start - LOOKBACK)  # bounded: a sentence may be megabytes long
         before = self.text[window_start:cue_start]
         according = list(ACCORDING_TO.finditer(before))
@@ -349,14 +348,15 @@ class _Document:
         return following[0] if following and re.fullmatch(r"\s+(?:[A-Z][\w.]*\s+)*",
                                                            self.text[position:following[0].start]) else None
 
-    def _quote_at(self, position: int):
-        """The (start, end, speaker) of the quotation around position, or None."""
+    def _quote_index(self, position: int) -> int | None:
+        """Which quotation position stands in, or None."""
         index = bisect_right(self.quote_starts, position) - 1
-        return self.quotes[index] if index >= 0 and position < self.quotes[index][1] else None
+        return index if index >= 0 and position < self.quote_spans[index][1] else None
 
-    def _quote_of(self, position: int):
-        quote = self._quote_at(position)
-        return quote[:2] if quote else None
+    def _quote_of(self, position: int) -> tuple[int, int] | None:
+        """The (start, end) of the quotation around position, or None."""
+        index = self._quote_index(position)
+        return None if index is None else self.quote_spans[index]
 
     def _quote_speaker(self, start: int, end: int) -> _Mention | None:
         """Who a quotation is attributed to: "…," kata X / "…," X menambahkan / X mengatakan: "…"."""
