@@ -35,24 +35,24 @@ UN_RESOLUTION = ("Miller juga menambahkan bahwa \"tergantung pada jenis senjata 
         (PUTIN_VISIT, "Korea Utara", "LOC"),
         (KIM_MEETING, "Kim Jong Un", "PER"),
         (KIM_MEETING, "Korea Selatan", "LOC"),
-        pytest.param(SATELLITE, "Pyongyang", "LOC", marks=pytest.mark.xfail(
-            strict=True, reason="known model error: tags 'pusat Pyongyang' (pusat = centre) as one LOC; issue 3 open")),
-        pytest.param(UN_RESOLUTION, "Dewan Keamanan PBB", "ORG", marks=pytest.mark.xfail(
-            strict=True, reason="'Dewan Keamanan' occurs in no training set; the model tags only 'PBB'; issue 3 open")),
+        (SATELLITE, "Pyongyang", "LOC"),  # inside "di pusat Pyongyang" (in the centre of Pyongyang)
+        (SATELLITE, "Bandara Pyongyang", "LOC"),
+        (UN_RESOLUTION, "Dewan Keamanan PBB", "ORG"),
+        (UN_RESOLUTION, "Rusia", "LOC"),
     ],
 )
 def test_seed_sentences(nlp, sentence, entity, kind):
-    """The issue's named cases; the two xfails are the shipped model's known errors, kept visible."""
+    """The issue's named cases, as the plain pipeline tags them."""
     found = {(e.text, e.type) for e in nlp(sentence).ents}
     assert (entity, kind) in found, f"found {found}"
 
 
-def test_un_security_council_is_found_as_an_organisation_in_full_elsewhere(nlp):
+def test_un_security_council_spelled_out_and_both_capitals_are_found(nlp):
     sentence = ("Reuters melaporkan bahwa selama panggilan telepon tersebut, Wakil Menteri Kim Hong-kyun mengatakan bahwa "
                 "kunjungan Putin tidak akan mengarah pada kerja sama militer yang lebih dalam antara Pyongyang dan "
                 "Moskow, karena akan melanggar resolusi Dewan Keamanan Perserikatan Bangsa-Bangsa.")  # seed 001
     found = {(e.text, e.type) for e in nlp(sentence).ents}
-    assert ("Dewan Keamanan Perserikatan Bangsa-Bangsa", "ORG") in found
+    assert {("Dewan Keamanan Perserikatan Bangsa-Bangsa", "ORG"), ("Pyongyang", "LOC"), ("Moskow", "LOC")} <= found
 
 
 def test_title_abbreviation_does_not_hide_the_person(tmp_path):

@@ -2,9 +2,10 @@
 
 import pytest
 
-from training.convert_ner import harmonise_locations, location_names, map_tag, rejoin_hyphens
+from training.convert_ner import (domain_names, harmonise_locations, location_names, map_tag, rejoin_hyphens,
+                                   replace_mentions)
 from training.evaluate import bio_spans, span_scores
-from training.train_tokenizer import collapse_mwt
+from training.train_tokenizer import collapse_mwt, split_merged_sentences
 
 
 @pytest.mark.parametrize("tag, mapped", [("B-PERSON", "B-PER"), ("I-PLACE", "I-LOC"), ("B-ORGANISATION", "B-ORG"),
@@ -44,6 +45,25 @@ def test_collapse_mwt_keeps_surface_tokens():
     assert [(cols[0], cols[1], cols[6]) for cols in lines] == [("1", "menyetujuinya", "0"), ("2", ".", "1")]
 
 
+def _unit(*forms: str) -> str:
+    rows = [f"{i}\t{form}\t{form}\tX\t_\t_\t{0 if i == 1 else 1}\tdep\t_\t_" for i, form in enumerate(forms, 1)]
+    return "\n".join([f"# text = {' '.join(forms)}", *rows])
+
+
+def test_split_merged_sentences_cuts_clear_boundaries_only():
+    passage = _unit("Album", "dirilis", "bulan", "Juli", ".", "Sampul", "resmi", "dikritik", "KDRT", ".", "Ia", "diam", ".")
+    abbreviations = _unit("Kata", "Prof", ".", "Budi", "dan", "Dr", ".", "Ani", "di", "Jl", ".", "Siak", ".")
+    quotation = _unit("“", "Kami", "menolak", "keras", ".", "Itu", "final", "”", ",", "katanya", ".")
+    text, cuts = split_merged_sentences("\n\n".join([passage, abbreviations, quotation]))
+    units = [[line.split("\t") for line in block.split("\n")[1:]] for block in text.strip().split("\n\n")]
+    assert cuts == 2
+    assert [[cols[1] for cols in unit] for unit in units[:3]] == [
+        ["Album", "dirilis", "bulan", "Juli", "."], ["Sampul", "resmi", "dikritik", "KDRT", "."], ["Ia", "diam", "."]]
+    assert [cols[0] for cols in units[1]] == ["1", "2", "3", "4", "5"]  # renumbered, rooted at word 1
+    assert [cols[6] for cols in units[1]] == ["0", "1", "1", "1", "1"]
+    assert len(units) == 5  # abbreviations and the quotation stay whole
+
+
 def test_location_names_and_harmonisation():
     loc = [("di", "O"), ("Korea", "B-LOC"), ("Selatan", "I-LOC")]
     ambiguous = [("Bank", "B-ORG"), ("Korea", "I-ORG"), ("Selatan", "I-ORG")]
@@ -54,3 +74,22 @@ def test_location_names_and_harmonisation():
     relabelled, changed = harmonise_locations([once_untagged, ambiguous], names)
     assert changed == 1
     assert relabelled == [[("Korea", "B-LOC"), ("Selatan", "I-LOC"), ("menolak", "O")], ambiguous]
+
+
+def test_replace_mentions_swaps_every_entity_for_a_name_of_its_type():
+    sentence = [("Presiden", "O"), ("Joko", "B-PER"), ("Widodo", "I-PER"), ("tiba", "O"), ("di", "O"),
+                ("Jakarta", "B-LOC"), ("bersama", "O"), ("Kemlu", "B-ORG"), (".", "O")]
+    names = {"PER": [("Kim", "Jong", "Un")], "LOC": [("Pyongyang",)], "ORG": [("Dewan", "Keamanan", "PBB")]}
+    [copy] = replace_mentions([sentence, [("tanpa", "O"), ("nama", "O")]], names, share=1.0)
+    assert copy == [("Presiden", "O"), ("Kim", "B-PER"), ("Jong", "I-PER"), ("Un", "I-PER"), ("tiba", "O"),
+                    ("di", "O"), ("Pyongyang", "B-LOC"), ("bersama", "O"), ("Dewan", "B-ORG"),
+                    ("Keamanan", "I-ORG"), ("PBB", "I-ORG"), (".", "O")]
+
+
+def test_replace_mentions_copies_about_the_share_asked_and_reads_the_alias_table():
+    names = domain_names()
+    assert ("Dewan", "Keamanan", "PBB") in names["ORG"] and ("Pyongyang",) in names["LOC"]
+    sentences = [[("Putin", "B-PER"), ("bicara", "O")]] * 1000
+    copies = replace_mentions(sentences, names, share=0.3)
+    assert 250 < len(copies) < 350
+    assert all(tag.endswith("PER") for copy in copies for _, tag in copy[:-1])
