@@ -21,6 +21,7 @@ EXTRA_TEST_FILES = {"pud_test": "UD_Indonesian-PUD/id_pud-ud-test.conllu"}
 ABBREVIATIONS = {"prof", "jend", "brig", "kapt", "kol", "letjen", "mayjen", "brigjen", "dra", "drs", "bpk", "mrs",
                  "vol", "jln", "tbk", "ltd", "inc", "corp", "dll", "dsb", "dst", "dkk", "yth", "hlm", "kec", "kab"}
 QUOTES = {'"', "“", "”"}
+SENTENCE_ENDS = {".", "!", "?"}
 
 
 def collapse_mwt(conllu: str) -> str:
@@ -75,7 +76,7 @@ def split_merged_sentences(conllu: str) -> tuple[str, int]:
         for i, form in enumerate(forms[:-1]):
             if form in QUOTES:
                 inside_quote = not inside_quote
-            if form in ".!?" and i and not inside_quote and forms[i + 1][:1].isupper() and _ends_sentence(forms[i - 1]):
+            if form in SENTENCE_ENDS and i and not inside_quote and forms[i + 1][:1].isupper() and _ends_sentence(forms[i - 1]):
                 cuts.append(i + 1)
         if not cuts:
             out.append(block)
