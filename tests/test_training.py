@@ -1,7 +1,10 @@
-"""The pure parts of training/: tag mapping, hyphen rejoining, MWT collapsing, span scoring."""
+"""The pure parts of training/: tag mapping, hyphen rejoining, MWT collapsing, span scoring, build comparison."""
+
+from pathlib import Path
 
 import pytest
 
+from training.compare_models import compare_files
 from training.convert_ner import (domain_names, harmonise_locations, location_names, map_tag, rejoin_hyphens,
                                    replace_mentions)
 from training.evaluate import bio_spans, span_scores
@@ -93,3 +96,28 @@ def test_replace_mentions_copies_about_the_share_asked_and_reads_the_alias_table
     copies = replace_mentions(sentences, names, share=0.3)
     assert 250 < len(copies) < 350
     assert all(tag.endswith("PER") for copy in copies for _, tag in copy[:-1])
+
+
+def test_stable_hash_is_the_same_in_every_process():
+    import subprocess
+    import sys
+
+    code = "from training.word_vectors import stable_hash; print(stable_hash('pyongyang'))"
+    root = str(Path(__file__).resolve().parents[1])
+    runs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={"PYTHONHASHSEED": seed, "PYTHONPATH": root}).stdout for seed in ("1", "2")}
+    assert len(runs) == 1 and runs.pop().strip().isdigit()
+
+
+def test_compare_files_tells_build_paths_from_real_differences(tmp_path):
+    torch = pytest.importorskip("torch")
+    weights = torch.arange(6.0).reshape(2, 3)
+    torch.save({"model": {"w": weights}, "config": {"save_dir": "/a/work", "lr": 0.1}}, tmp_path / "a.pt")
+    torch.save({"model": {"w": weights.clone()}, "config": {"save_dir": "/b/work", "lr": 0.1}}, tmp_path / "b.pt")
+    torch.save({"model": {"w": weights + 0.5}, "config": {"save_dir": "/a/work", "lr": 0.2}}, tmp_path / "c.pt")
+
+    same = compare_files(tmp_path / "a.pt", tmp_path / "b.pt")
+    assert (same["tensors_differing"], same["values_differing"], same["paths_differing"]) == (0, [], 1)
+    different = compare_files(tmp_path / "a.pt", tmp_path / "c.pt")
+    assert different["tensors_differing"] == 1 and different["max_abs_difference"] == pytest.approx(0.5)
+    assert different["values_differing"] == ["config.lr: 0.1 vs 0.2"]
