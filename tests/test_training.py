@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from training.compare_models import compare_files
+from training.compare_models import compare_files, find_model_file
 from training.convert_ner import (domain_names, harmonise_locations, location_names, map_tag, rejoin_hyphens,
                                    replace_mentions)
 from training.evaluate import bio_spans, span_scores
@@ -121,3 +121,13 @@ def test_compare_files_tells_build_paths_from_real_differences(tmp_path):
     different = compare_files(tmp_path / "a.pt", tmp_path / "c.pt")
     assert different["tensors_differing"] == 1 and different["max_abs_difference"] == pytest.approx(0.5)
     assert different["values_differing"] == ["config.lr: 0.1 vs 0.2"]
+
+
+def test_find_model_file_looks_below_but_refuses_to_guess(tmp_path):
+    (tmp_path / "ner_model").mkdir()
+    (tmp_path / "ner_model" / "m.pt").write_bytes(b"")
+    assert find_model_file(tmp_path, "m.pt") == tmp_path / "ner_model" / "m.pt"
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / "m.pt").write_bytes(b"")
+    with pytest.raises(SystemExit, match="found"):
+        find_model_file(tmp_path, "m.pt")

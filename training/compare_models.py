@@ -26,6 +26,17 @@ def _flatten(value, prefix: str = ""):
         yield prefix, value
 
 
+def find_model_file(folder: Path, name: str) -> Path:
+    """The file in folder, or below it (training/work keeps each model in its own subfolder)."""
+    if (folder / name).exists():
+        return folder / name
+    found = sorted(folder.rglob(name))
+    if len(found) != 1:
+        where = ", ".join(str(path) for path in found) or "nowhere"
+        raise SystemExit(f"{name} must be in {folder} or once below it; found {where}")
+    return found[0]
+
+
 def _is_path(value) -> bool:
     return isinstance(value, str) and "/" in value
 
@@ -60,12 +71,12 @@ def compare_files(path_a: Path, path_b: Path) -> dict:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("dir_a", type=Path)
+    parser.add_argument("dir_a", type=Path, help="a models folder, e.g. korwatch_utils/models or training/work")
     parser.add_argument("dir_b", type=Path)
     args = parser.parse_args(argv)
     same_everywhere = True
     for name in MODEL_FILES:
-        report = compare_files(args.dir_a / name, args.dir_b / name)
+        report = compare_files(find_model_file(args.dir_a, name), find_model_file(args.dir_b, name))
         same = not (report["tensors_differing"] or report["values_differing"] or report["keys_only_in_one"])
         same_everywhere &= same
         verdict = "same content" if same else "DIFFERENT"
