@@ -34,7 +34,7 @@ def train_vectors(corpus_dir: Path, vectors_txt: Path, pretrain_pt: Path, *, dim
 
     sentences = corpus_sentences(corpus_dir)
     # One worker and a stable hash make the vectors identical from run to run (gensim's own advice);
-    # the NER tagger trained on them is then bit-identical too, at ~30 s more here.
+    # the NER tagger trained on them is then bit-identical too, at ~40 s more here (112 s).
     model = Word2Vec(sentences, vector_size=dim, window=5, min_count=3, sg=1, negative=10, epochs=5,
                      workers=1, seed=SEED, hashfxn=stable_hash)
     vectors_txt.parent.mkdir(parents=True, exist_ok=True)
