@@ -1,4 +1,5 @@
-"""The pure parts of training/: tag mapping, hyphen rejoining, MWT collapsing, span scoring, build comparison."""
+"""The pure parts of training/: tag mapping, hyphen rejoining, MWT collapsing, span scoring, build comparison,
+seed studies."""
 
 from pathlib import Path
 
@@ -7,7 +8,9 @@ import pytest
 from training.compare_models import compare_files, find_model_file
 from training.convert_ner import (domain_names, harmonise_locations, location_names, map_tag, rejoin_hyphens,
                                    replace_mentions)
+from korwatch_utils.ner import MODEL_FILES
 from training.evaluate import bio_spans, span_scores
+from training.seed_study import models_folder, summary_rows
 from training.train_tokenizer import collapse_mwt, split_merged_sentences
 
 
@@ -131,3 +134,24 @@ def test_find_model_file_looks_below_but_refuses_to_guess(tmp_path):
     (tmp_path / "old" / "m.pt").write_bytes(b"")
     with pytest.raises(SystemExit, match="found"):
         find_model_file(tmp_path, "m.pt")
+
+
+def test_seed_study_summary_adds_mean_and_sample_sd():
+    runs = {1: {"test": 89.0, "dev": 91.0}, 2: {"test": 91.0, "dev": 92.0}, 3: {"test": 90.0, "dev": 93.0}}
+    rows = dict(summary_rows(runs))
+    assert list(rows) == ["seed 1", "seed 2", "seed 3", "mean", "sd"]
+    assert rows["mean"] == {"test": 90.0, "dev": 92.0}
+    assert rows["sd"] == {"test": pytest.approx(1.0), "dev": pytest.approx(1.0)}
+    assert list(dict(summary_rows({7: {"test": 90.0}}))) == ["seed 7"]
+
+
+def test_seed_study_folder_is_a_loadable_models_folder(tmp_path):
+    pretrain, tokenizer, resources = tmp_path / "vectors.pt", tmp_path / "tok.pt", tmp_path / "res.json"
+    for path in (pretrain, tokenizer, resources):
+        path.write_text(path.name)
+    for _ in range(2):  # a resumed study re-links without error
+        folder = models_folder(tmp_path / "study", 5, pretrain, tokenizer, resources)
+    assert folder == tmp_path / "study" / "seed5"
+    assert (folder / MODEL_FILES["pretrain"]).read_text() == "vectors.pt"
+    assert (folder / MODEL_FILES["tokenize"]).read_text() == "tok.pt"
+    assert (folder / "resources.json").read_text() == "res.json"

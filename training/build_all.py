@@ -19,6 +19,7 @@ from training.train_tokenizer import prepare, train_tokenizer
 from training.word_vectors import train_vectors
 
 MODELS = ROOT / "korwatch_utils" / "models"
+NER_SEED = 1234
 SHIPPED = {
     "id_korwatch_tokenizer.pt": WORK / "tokenize_model" / "id_korwatch_tokenizer.pt",
     "id_korwatch_nertagger.pt": WORK / "ner_model" / "id_korwatch_nertagger.pt",
@@ -30,6 +31,7 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the shared data folder (default ../shared/data)")
     parser.add_argument("--ner-steps", type=int, default=8000)
+    parser.add_argument("--ner-seed", type=int, default=NER_SEED, help=f"default {NER_SEED}: see NER_SEED")
     parser.add_argument("--tokenizer-steps", type=int, default=15000)
     parser.add_argument("--force", nargs="*", default=[], help="stages to rebuild even if done")
     parser.add_argument("--only", nargs="*", default=None,
@@ -52,7 +54,8 @@ def main(argv=None) -> None:
           lambda: train_tokenizer(tok_dir, tokenizer.parent, tokenizer.name, steps=args.tokenizer_steps))
 
     ner = SHIPPED["id_korwatch_nertagger.pt"]
-    stage("train_ner", [ner], lambda: train_ner(ner_dir, pretrain, ner.parent, ner.name, max_steps=args.ner_steps))
+    stage("train_ner", [ner], lambda: train_ner(ner_dir, pretrain, ner.parent, ner.name,
+                                                max_steps=args.ner_steps, seed=args.ner_seed))
 
     if args.only is not None:
         return

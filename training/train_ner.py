@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 
-def train_ner(ner_dir: Path, pretrain_pt: Path, save_dir: Path, save_name: str, *, max_steps: int) -> dict:
+def train_ner(ner_dir: Path, pretrain_pt: Path, save_dir: Path, save_name: str, *, max_steps: int,
+              seed: int = 1234) -> dict:
     """Run stanza.models.ner_tagger in a subprocess (its own logging and argv) and return its settings."""
     args = [
         sys.executable, "-m", "stanza.models.ner_tagger", "--mode", "train",
@@ -17,8 +18,8 @@ def train_ner(ner_dir: Path, pretrain_pt: Path, save_dir: Path, save_name: str, 
         "--wordvec_pretrain_file", str(pretrain_pt),
         "--save_dir", str(save_dir), "--save_name", save_name,
         "--max_steps", str(max_steps), "--eval_interval", "250", "--log_step", "100",
-        "--seed", "1234", "--no_bert_model",
+        "--seed", str(seed), "--no_bert_model",
     ]
     print(" ".join(args), flush=True)
     subprocess.run(args, check=True)
-    return {"max_steps": max_steps}
+    return {"max_steps": max_steps, "seed": seed}

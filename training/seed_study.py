@@ -1,0 +1,97 @@
+"""How much the NER recipe's scores depend on its random seed: `python -m training.seed_study --seeds 1234 1 2`.
+
+Trains the tagger once per seed from the same converted data and word vectors
+(training/work/ner, training/work/id_korwatch.pretrain.pt, or --pretrain),
+each run a resumable stage under training/work/seed_study/seed<N>/, then
+scores every run on the selection set (NER-UI fold-1 dev) and the held-out
+sets of benchmarks/ner_quality.py and prints each run, the mean and the
+standard deviation. A recipe change is worth shipping when its mean moves by
+more than the spread printed here, not when one build does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+from pathlib import Path
+
+from korwatch_utils.ner import MODEL_FILES, MODELS_DIR, load_pipeline
+from training.evaluate import score_ner
+from training.stages import WORK, run_stage
+from training.train_ner import train_ner
+
+STUDY = WORK / "seed_study"
+RESOURCES = "resources.json"
+SPLITS = {
+    "dev": "nerui1_dev",  # the selection set: Stanza keeps the checkpoint that scores best here
+    "NER-UI test": "nerui1_test",
+    "IDNER dev": "idner_dev",
+    "IDNER harm.": "idner_dev_harmonised",
+    "NERGrit": "nergrit_valid",
+}
+
+
+def models_folder(study: Path, seed: int, pretrain: Path, tokenizer: Path,
+                  resources: Path = MODELS_DIR / RESOURCES) -> Path:
+    """study/seed<N>/ as a complete models folder: its own tagger beside links to the shared files.
+
+    Stanza's Pipeline wants a resources.json in the folder, so the package's is linked too.
+    """
+    folder = study / f"seed{seed}"
+    folder.mkdir(parents=True, exist_ok=True)
+    links = {MODEL_FILES["pretrain"]: pretrain, MODEL_FILES["tokenize"]: tokenizer, RESOURCES: resources}
+    for name, source in links.items():
+        link = folder / name
+        link.unlink(missing_ok=True)
+        link.symlink_to(source.resolve())
+    return folder
+
+
+def score_folder(folder: Path, ner_dir: Path) -> dict[str, float]:
+    """Micro F1 of one models folder on every split in SPLITS."""
+    pipeline = load_pipeline(pretokenized=True, models_dir=str(folder))
+    return {name: score_ner(pipeline, ner_dir / f"{split}.json")["micro"]["f1"] for name, split in SPLITS.items()}
+
+
+def summary_rows(results: dict[int, dict[str, float]]) -> list[tuple[str, dict[str, float]]]:
+    """One row per seed, then the mean and the sample standard deviation of each column."""
+    rows = [(f"seed {seed}", scores) for seed, scores in results.items()]
+    if len(results) > 1:
+        columns = next(iter(results.values())).keys()
+        values = {c: [scores[c] for scores in results.values()] for c in columns}
+        rows.append(("mean", {c: statistics.mean(v) for c, v in values.items()}))
+        rows.append(("sd", {c: statistics.stdev(v) for c, v in values.items()}))
+    return rows
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, nargs="+", required=True)
+    parser.add_argument("--pretrain", type=Path, default=WORK / "id_korwatch.pretrain.pt")
+    parser.add_argument("--tokenizer", type=Path, default=MODELS_DIR / MODEL_FILES["tokenize"],
+                        help="only used to make each folder loadable; NER scoring is pretokenized")
+    parser.add_argument("--ner-steps", type=int, default=8000)
+    parser.add_argument("--json", type=Path, default=STUDY / "results.json")
+    args = parser.parse_args(argv)
+    ner_dir = WORK / "ner"
+    if not (ner_dir / "train.json").exists() or not args.pretrain.exists():
+        parser.error("convert the data and train the vectors first: python -m training.build_all "
+                     "--only convert_ner word_vectors")
+
+    folders = {seed: models_folder(STUDY, seed, args.pretrain, args.tokenizer) for seed in args.seeds}
+    for seed, folder in folders.items():  # train every seed before scoring any
+        tagger = folder / MODEL_FILES["ner"]
+        run_stage(f"seed_study_ner{seed}", [tagger],
+                  lambda: train_ner(ner_dir, args.pretrain, folder, tagger.name, max_steps=args.ner_steps, seed=seed))
+    results = {seed: score_folder(folder, ner_dir) for seed, folder in folders.items()}
+
+    print(f"{'':<11}" + "".join(f"{name:>13}" for name in SPLITS))
+    for label, scores in summary_rows(results):
+        print(f"{label:<11}" + "".join(f"{scores[name]:>13.2f}" for name in SPLITS))
+    args.json.write_text(json.dumps({"pretrain": str(args.pretrain), "scores": results}, indent=2))
+    print(f"written {args.json}")
+
+
+if __name__ == "__main__":
+    main()
