@@ -193,7 +193,8 @@ def test_suggest_aliases_proposes_close_spellings_and_short_forms():
 
 
 # What an analyst lists from each seed's body, read by hand. Known model misses are not listed:
-# "Campbell" after "Wakil Menteri Luar Negeri Amerika Serikat" (000), "Timur Jauh Rusia" (000, 001).
+# "Campbell" after "Wakil Menteri Luar Negeri Amerika Serikat" (000; some builds find it, and since 000 never
+# gives his first name, "Campbell" is then its canonical name there), "Timur Jauh Rusia" (000, 001).
 SEED_ACTORS = {
     "000_123b081560ab25d8": {
         "PER": {"Vladimir Putin", "Kim Jong Un", "Kim Hong-kyun"},
@@ -233,7 +234,9 @@ BOILERPLATE_NAMES = {"Ren Hao", "NTD", "Hui", "Sputnik", "Dmitry Muratov", "Goog
 # Surface forms that must have been merged into a canonical name.
 MERGED_FORMS = {"Putin", "Kim Jong-un", "Yun Suk Yeol", "Yun", "Yoon", "AS", "DPRK", "CEMLU", "NSC", "Tn", "SEOUL",
                 "Federasi Rusia", "Republik Korea", "Rusia-Korea Utara", "pusat Pyongyang", "Miller", "Watson",
-                "Shoigu", "Campbell", "Tn. Campbell", "Korea Selatan Yonhap"}
+                "Shoigu", "Tn. Campbell", "Korea Selatan Yonhap"}
+# Short forms that must have been merged where the same document gives the full name (001: "Kurt Campbell").
+MERGED_IN_DOC = {"001_7df7abb8e9f6bdba": {"Campbell"}}
 
 
 @pytest.mark.parametrize("doc_id", sorted(SEED_ACTORS))
@@ -244,7 +247,7 @@ def test_seed_entity_tables_name_the_actors_once_each(seeds_mentions, doc_id):
     expected = {(name, kind) for kind, names in SEED_ACTORS[doc_id].items() for name in names}
     assert expected <= found, f"missing: {sorted(expected - found)}"
     assert not set(rows.entity) & BOILERPLATE_NAMES
-    assert not set(rows.entity) & MERGED_FORMS
+    assert not set(rows.entity) & (MERGED_FORMS | MERGED_IN_DOC.get(doc_id, set()))
     assert rows.entity.map(fold).is_unique  # one row per entity: no two spellings of one name
 
 
