@@ -19,7 +19,8 @@ from training.train_tokenizer import prepare, train_tokenizer
 from training.word_vectors import train_vectors
 
 MODELS = ROOT / "korwatch_utils" / "models"
-NER_SEED = 1234
+# Chosen on NER-UI fold-1 dev among seeds 1234, 1, 2, 3 (python -m training.seed_study; training/README.md).
+NER_SEED = 2
 SHIPPED = {
     "id_korwatch_tokenizer.pt": WORK / "tokenize_model" / "id_korwatch_tokenizer.pt",
     "id_korwatch_nertagger.pt": WORK / "ner_model" / "id_korwatch_nertagger.pt",
