@@ -1,16 +1,19 @@
 """The pure parts of training/: tag mapping, hyphen rejoining, MWT collapsing, span scoring, build comparison,
-seed studies."""
+seed studies, annealing."""
 
 from pathlib import Path
 
 import pytest
+import torch
 
+from training.build_all import with_downstream
 from training.compare_models import compare_files, find_model_file
 from training.convert_ner import (domain_names, harmonise_locations, location_names, map_tag, rejoin_hyphens,
                                    replace_mentions)
 from korwatch_utils.ner import MODEL_FILES
 from training.evaluate import bio_spans, span_scores
 from training.seed_study import models_folder, summary_rows
+from training.train_ner import anneal_ner
 from training.train_tokenizer import collapse_mwt, split_merged_sentences
 
 
@@ -150,8 +153,39 @@ def test_seed_study_folder_is_a_loadable_models_folder(tmp_path):
     for path in (pretrain, tokenizer, resources):
         path.write_text(path.name)
     for _ in range(2):  # a resumed study re-links without error
-        folder = models_folder(tmp_path / "study", 5, pretrain, tokenizer, resources)
+        folder = models_folder(tmp_path / "study" / "seed5", pretrain, tokenizer, resources)
     assert folder == tmp_path / "study" / "seed5"
     assert (folder / MODEL_FILES["pretrain"]).read_text() == "vectors.pt"
     assert (folder / MODEL_FILES["tokenize"]).read_text() == "tok.pt"
     assert (folder / "resources.json").read_text() == "res.json"
+
+
+def test_anneal_ner_fine_tunes_a_copy_with_the_lower_rate(tmp_path, monkeypatch):
+    start = tmp_path / "tagger.pt"
+    torch.save({"config": {"lr": 0.1, "optim": "sgd"}, "model": {"w": torch.ones(2)}}, start)
+    seen = {}
+
+    def fake_run(argv, check):
+        load_name = Path(argv[argv.index("--finetune_load_name") + 1])
+        seen["config"] = torch.load(load_name, weights_only=True)["config"]
+        seen["argv"] = argv
+
+    monkeypatch.setattr("training.train_ner.subprocess.run", fake_run)
+    out = tmp_path / "annealed"
+    details = anneal_ner(start, tmp_path / "ner", tmp_path / "vec.pt", out, "tagger.pt", lr=0.01, max_steps=500, seed=3)
+    assert seen["config"] == {"lr": 0.01, "optim": "sgd"}
+    argv = seen["argv"]
+    assert "--finetune" in argv and argv[argv.index("--max_steps") + 1] == "500" and argv[argv.index("--seed") + 1] == "3"
+    assert argv[argv.index("--save_dir") + 1] == str(out)
+    assert torch.load(start, weights_only=True)["config"]["lr"] == 0.1  # the start tagger is left as it was
+    assert list(out.iterdir()) == []  # the temporary copy is removed
+    assert argv[argv.index("--train_file") + 1] == str(tmp_path / "ner" / "train.json")
+    assert details == {"anneal_lr": 0.01, "anneal_steps": 500, "seed": 3, "train_set": "train"}
+
+
+def test_forcing_a_stage_rebuilds_what_reads_from_it():
+    assert with_downstream(["convert_ner"]) == {"convert_ner", "train_ner", "news_finetune"}
+    assert with_downstream(["train_ner"]) == {"train_ner", "news_finetune"}
+    assert with_downstream(["tokenizer_data"]) == {"tokenizer_data", "train_tokenizer"}
+    assert with_downstream(["news_finetune"]) == {"news_finetune"}
+    assert with_downstream([]) == set()

@@ -31,6 +31,7 @@ TRAIN_SOURCES = [
     ("nerui1_train", "indolem-nerui/train.01.tsv", 0, 1),
     ("nergrit_train", "nergrit-indonlu/train_preprocess.txt", 0, 1),
 ]
+NEWS_SETS = ("idner_train", "nerui1_train")  # NERGrit is mostly Wikipedia biographies
 # NER-UI fold-1 dev selects the model during training; the other three are never trained on.
 EVAL_SOURCES = [
     ("nerui1_dev", "indolem-nerui/dev.01.tsv", 0, 1),
@@ -222,17 +223,23 @@ def convert(data: Path, out: Path) -> dict:
     stats["harmonised"] = {"location_names": len(names), "idner_train_spans": relabelled,
                            "idner_dev_spans": dev_relabelled}
     combined: list[Sentence] = []
+    news: list[Sentence] = []
     seen: set = set()
     for name, sentences in train_sets.items():
         kept = _dedupe(sentences, seen, exclude=held_out)
         stats[name] = {"sentences": len(kept), "dropped": len(sentences) - len(kept)}
         (out / f"{name}.json").write_text(json.dumps(to_stanza(kept), ensure_ascii=False), encoding="utf-8")
         combined.extend(kept)
+        if name in NEWS_SETS:
+            news.extend(kept)
     replaced = replace_mentions(combined, domain_names(), share=REPLACED_SHARE)
     stats["replaced_mentions"] = {"sentences": len(replaced)}
     combined.extend(replaced)
     (out / "train.json").write_text(json.dumps(to_stanza(combined), ensure_ascii=False), encoding="utf-8")
     stats["train"] = {"sentences": len(combined)}
+    news.extend(replace_mentions(news, domain_names(), share=REPLACED_SHARE))
+    (out / "news_train.json").write_text(json.dumps(to_stanza(news), ensure_ascii=False), encoding="utf-8")
+    stats["news_train"] = {"sentences": len(news)}
     stats["hyphen_joins"] = joins_total
     return stats
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from korwatch_utils.ner import MODEL_FILES, MODELS_DIR, load_pipeline
 from training.evaluate import score_ner
 from training.stages import WORK, run_stage
-from training.train_ner import train_ner
+from training.train_ner import anneal_ner, train_ner
 
 STUDY = WORK / "seed_study"
 RESOURCES = "resources.json"
@@ -32,13 +32,11 @@ SPLITS = {
 }
 
 
-def models_folder(study: Path, seed: int, pretrain: Path, tokenizer: Path,
-                  resources: Path = MODELS_DIR / RESOURCES) -> Path:
-    """study/seed<N>/ as a complete models folder: its own tagger beside links to the shared files.
+def models_folder(folder: Path, pretrain: Path, tokenizer: Path, resources: Path = MODELS_DIR / RESOURCES) -> Path:
+    """folder/ as a complete models folder: its own tagger beside links to the shared files.
 
     Stanza's Pipeline wants a resources.json in the folder, so the package's is linked too.
     """
-    folder = study / f"seed{seed}"
     folder.mkdir(parents=True, exist_ok=True)
     links = {MODEL_FILES["pretrain"]: pretrain, MODEL_FILES["tokenize"]: tokenizer, RESOURCES: resources}
     for name, source in links.items():
@@ -72,6 +70,10 @@ def main(argv=None) -> None:
     parser.add_argument("--tokenizer", type=Path, default=MODELS_DIR / MODEL_FILES["tokenize"],
                         help="only used to make each folder loadable; NER scoring is pretokenized")
     parser.add_argument("--ner-steps", type=int, default=8000)
+    parser.add_argument("--anneal-lr", type=float, default=None,
+                        help="also go on training each seed's tagger at this learning rate (training.train_ner.anneal_ner)")
+    parser.add_argument("--anneal-steps", type=int, default=2000)
+    parser.add_argument("--anneal-set", default="train", help="train (all three sets) or news_train (IDNER + NER-UI)")
     parser.add_argument("--json", type=Path, default=STUDY / "results.json")
     args = parser.parse_args(argv)
     ner_dir = WORK / "ner"
@@ -79,12 +81,21 @@ def main(argv=None) -> None:
         parser.error("convert the data and train the vectors first: python -m training.build_all "
                      "--only convert_ner word_vectors")
 
-    folders = {seed: models_folder(STUDY, seed, args.pretrain, args.tokenizer) for seed in args.seeds}
-    for seed, folder in folders.items():  # train every seed before scoring any
+    scored = {}  # seed -> the models folder to score
+    for seed in args.seeds:  # train every seed before scoring any
+        folder = scored[seed] = models_folder(STUDY / f"seed{seed}", args.pretrain, args.tokenizer)
         tagger = folder / MODEL_FILES["ner"]
         run_stage(f"seed_study_ner{seed}", [tagger],
                   lambda: train_ner(ner_dir, args.pretrain, folder, tagger.name, max_steps=args.ner_steps, seed=seed))
-    results = {seed: score_folder(folder, ner_dir) for seed, folder in folders.items()}
+        if args.anneal_lr is not None:
+            variant = f"anneal{args.anneal_lr:g}x{args.anneal_steps}" + ("" if args.anneal_set == "train" else f"_{args.anneal_set}")
+            annealed = models_folder(STUDY / f"seed{seed}_{variant}", args.pretrain, args.tokenizer)
+            scored[seed] = annealed
+            run_stage(f"seed_study_ner{seed}_{variant}", [annealed / tagger.name],
+                      lambda: anneal_ner(tagger, ner_dir, args.pretrain, annealed, tagger.name,
+                                         lr=args.anneal_lr, max_steps=args.anneal_steps, seed=seed,
+                                         train_set=args.anneal_set))
+    results = {seed: score_folder(folder, ner_dir) for seed, folder in scored.items()}
 
     print(f"{'':<11}" + "".join(f"{name:>13}" for name in SPLITS))
     for label, scores in summary_rows(results):
