@@ -6,7 +6,9 @@ each run a resumable stage under training/work/seed_study/seed<N>/, then
 scores every run on the selection set (NER-UI fold-1 dev) and the held-out
 sets of benchmarks/ner_quality.py and prints each run, the mean and the
 standard deviation. A recipe change is worth shipping when its mean moves by
-more than the spread printed here, not when one build does.
+more than the spread printed here, not when one build does. With --anneal-lr,
+each seed's tagger then goes on training at that rate (--anneal-steps, on
+--anneal-set) and the fine-tuned taggers are the ones scored.
 """
 
 from __future__ import annotations
@@ -73,7 +75,8 @@ def main(argv=None) -> None:
     parser.add_argument("--anneal-lr", type=float, default=None,
                         help="also go on training each seed's tagger at this learning rate (training.train_ner.anneal_ner)")
     parser.add_argument("--anneal-steps", type=int, default=2000)
-    parser.add_argument("--anneal-set", default="train", help="train (all three sets) or news_train (IDNER + NER-UI)")
+    parser.add_argument("--anneal-set", default="train", choices=["train", "news_train"],
+                        help="train (all three sets) or news_train (IDNER + NER-UI)")
     parser.add_argument("--json", type=Path, default=STUDY / "results.json")
     args = parser.parse_args(argv)
     ner_dir = WORK / "ner"
