@@ -13,7 +13,7 @@ from training.convert_ner import (domain_names, harmonise_locations, location_na
 from korwatch_utils.ner import MODEL_FILES
 from training.evaluate import bio_spans, span_scores
 from training.seed_study import models_folder, summary_rows
-from training.train_ner import anneal_ner
+from training.train_ner import anneal_ner, average_ner
 from training.train_tokenizer import collapse_mwt, split_merged_sentences
 
 
@@ -181,6 +181,54 @@ def test_anneal_ner_fine_tunes_a_copy_with_the_lower_rate(tmp_path, monkeypatch)
     assert list(out.iterdir()) == []  # the temporary copy is removed
     assert argv[argv.index("--train_file") + 1] == str(tmp_path / "ner" / "train.json")
     assert details == {"anneal_lr": 0.01, "anneal_steps": 500, "seed": 3, "train_set": "train"}
+
+
+def _tiny_ner_sets(folder: Path) -> Path:
+    """A news_train.json and a nerui1_dev.json of a few tagged sentences, in Stanza's JSON format."""
+    import json
+
+    sentences = [
+        [("Vladimir", "B-PER"), ("Putin", "I-PER"), ("tiba", "O"), ("di", "O"), ("Pyongyang", "B-LOC"), (".", "O")],
+        [("Dewan", "B-ORG"), ("Keamanan", "I-ORG"), ("PBB", "I-ORG"), ("bersidang", "O"), (".", "O")],
+        [("Kim", "B-PER"), ("Jong", "I-PER"), ("Un", "I-PER"), ("menerima", "O"), ("Shoigu", "B-PER"), (".", "O")],
+    ]
+    as_json = [[{"text": word, "ner": tag} for word, tag in sentence] for sentence in sentences]
+    folder.mkdir()
+    (folder / "news_train.json").write_text(json.dumps(as_json * 4))
+    (folder / "nerui1_dev.json").write_text(json.dumps(as_json))
+    return folder
+
+
+def test_average_ner_saves_the_mean_of_the_snapshots_it_names(tmp_path, monkeypatch):
+    from stanza.models.ner.trainer import Trainer
+
+    from korwatch_utils.ner import MODELS_DIR
+
+    snapshots, real_update = [], Trainer.update
+
+    def update_and_record(self, batch, eval=False):
+        loss = real_update(self, batch, eval)
+        snapshots.append({k: v.detach().clone() for k, v in self.model.named_parameters()})
+        return loss
+
+    monkeypatch.setattr(Trainer, "update", update_and_record)
+    details = average_ner(MODELS_DIR / MODEL_FILES["ner"], _tiny_ner_sets(tmp_path / "ner"),
+                          MODELS_DIR / MODEL_FILES["pretrain"], tmp_path / "out", "tagger.pt",
+                          lr=0.5, max_steps=5, average_from=2, average_every=2, seed=3, eval_interval=5)
+    assert len(snapshots) == 5 and details["snapshots"] == 2  # steps 2 and 4
+    saved = torch.load(tmp_path / "out" / "tagger.pt", map_location="cpu", weights_only=False)
+    assert saved["config"]["lr"] == 0.5
+    moved = 0
+    for name, weights in saved["model"].items():
+        if name in snapshots[1]:
+            expected = (snapshots[1][name] + snapshots[3][name]) / 2
+            assert torch.allclose(weights, expected, atol=1e-6), name
+            moved += not torch.equal(snapshots[1][name], snapshots[3][name])
+    assert moved > 0  # the two snapshots differ, so the mean is not just one of them
+    assert set(details["dev_f1_by_step"]) == {5}
+    with pytest.raises(ValueError, match="nothing would be averaged"):
+        average_ner(MODELS_DIR / MODEL_FILES["ner"], tmp_path / "ner", MODELS_DIR / MODEL_FILES["pretrain"],
+                    tmp_path / "out", "t.pt", lr=0.5, max_steps=2, average_from=3, average_every=1, seed=3)
 
 
 def test_forcing_a_stage_rebuilds_what_reads_from_it():

@@ -8,7 +8,9 @@ sets of benchmarks/ner_quality.py and prints each run, the mean and the
 standard deviation. A recipe change is worth shipping when its mean moves by
 more than the spread printed here, not when one build does. With --anneal-lr,
 each seed's tagger then goes on training at that rate (--anneal-steps, on
---anneal-set) and the fine-tuned taggers are the ones scored.
+--anneal-set) and the fine-tuned taggers are the ones scored; with
+--average-from as well, the mean of the weights from that step on is scored
+instead of the best checkpoint on dev (training.train_ner.average_ner).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from pathlib import Path
 from korwatch_utils.ner import MODEL_FILES, MODELS_DIR, load_pipeline
 from training.evaluate import score_ner
 from training.stages import WORK, run_stage
-from training.train_ner import anneal_ner, train_ner
+from training.train_ner import anneal_ner, average_ner, train_ner
 
 STUDY = WORK / "seed_study"
 RESOURCES = "resources.json"
@@ -77,6 +79,9 @@ def main(argv=None) -> None:
     parser.add_argument("--anneal-steps", type=int, default=2000)
     parser.add_argument("--anneal-set", default="train", choices=["train", "news_train"],
                         help="train (all three sets) or news_train (IDNER + NER-UI)")
+    parser.add_argument("--average-from", type=int, default=None,
+                        help="with --anneal-lr: keep the mean of the weights from this step on, not the best on dev")
+    parser.add_argument("--average-every", type=int, default=50)
     parser.add_argument("--json", type=Path, default=STUDY / "results.json")
     args = parser.parse_args(argv)
     ner_dir = WORK / "ner"
@@ -91,13 +96,22 @@ def main(argv=None) -> None:
         run_stage(f"seed_study_ner{seed}", [tagger],
                   lambda: train_ner(ner_dir, args.pretrain, folder, tagger.name, max_steps=args.ner_steps, seed=seed))
         if args.anneal_lr is not None:
-            variant = f"anneal{args.anneal_lr:g}x{args.anneal_steps}" + ("" if args.anneal_set == "train" else f"_{args.anneal_set}")
+            variant = f"anneal{args.anneal_lr:g}x{args.anneal_steps}"
+            if args.average_from is not None:
+                variant = f"average{args.anneal_lr:g}x{args.anneal_steps}from{args.average_from}every{args.average_every}"
+            variant += "" if args.anneal_set == "train" else f"_{args.anneal_set}"
             annealed = models_folder(STUDY / f"seed{seed}_{variant}", args.pretrain, args.tokenizer)
             scored[seed] = annealed
-            run_stage(f"seed_study_ner{seed}_{variant}", [annealed / tagger.name],
-                      lambda: anneal_ner(tagger, ner_dir, args.pretrain, annealed, tagger.name,
-                                         lr=args.anneal_lr, max_steps=args.anneal_steps, seed=seed,
-                                         train_set=args.anneal_set))
+            if args.average_from is None:
+                fine_tune = lambda: anneal_ner(tagger, ner_dir, args.pretrain, annealed, tagger.name,
+                                               lr=args.anneal_lr, max_steps=args.anneal_steps, seed=seed,
+                                               train_set=args.anneal_set)
+            else:
+                fine_tune = lambda: average_ner(tagger, ner_dir, args.pretrain, annealed, tagger.name,
+                                                lr=args.anneal_lr, max_steps=args.anneal_steps, seed=seed,
+                                                train_set=args.anneal_set, average_from=args.average_from,
+                                                average_every=args.average_every)
+            run_stage(f"seed_study_ner{seed}_{variant}", [annealed / tagger.name], fine_tune)
     results = {seed: score_folder(folder, ner_dir) for seed, folder in scored.items()}
 
     print(f"{'':<11}" + "".join(f"{name:>13}" for name in SPLITS))
