@@ -1,8 +1,8 @@
 """The incremental store: an embedded DuckDB file holding every table, so a re-run costs only what is new.
 
 `Store(path).sync(folder)` loads the folder, works out which articles are new,
-changed or deleted (by a key over the text, its metadata, korwatch's data
-files and the model version), analyses only those, in chunks, each chunk in
+changed or deleted (by a key over the text, its metadata, korwatch's code and
+data files and the model version), analyses only those, in chunks, each chunk in
 one transaction: an interrupted run leaves whole chunks or nothing, and the
 next run finishes the work. `Store(path).tables()` reads everything back.
 A connection is opened per call and closed after it, so several notebooks
@@ -25,7 +25,8 @@ from korwatch_utils.articles import ARTICLE_COLUMNS, DEFAULT_MAX_BYTES, REPORT_C
 from korwatch_utils.cleaning import PARAGRAPH_COLUMNS, REMOVED_COLUMNS, clean, load_rules
 
 SCHEMA_VERSION = 1
-DATA_DIR = Path(__file__).resolve().parent / "data"
+PACKAGE_DIR = Path(__file__).resolve().parent
+DATA_DIR = PACKAGE_DIR / "data"
 STORE_FILE = "korwatch.duckdb"
 
 
@@ -255,11 +256,26 @@ class Store:
             "sentences", "mentions", "cues", "reference_dates", "dates", "events"))))
 
 
+def code_version(package_dir: Path = PACKAGE_DIR) -> str:
+    """A digest of the package's Python sources.
+
+    Part of every article's key, so that a korwatch upgrade that changes how
+    entities, stance cues or dates are found re-analyses stored articles
+    instead of serving tables from the old code. Hashing the sources needs no
+    version bump that someone could forget; the model's own cache (`ner.annotate`)
+    is keyed separately, so re-analysing costs the steps after the model only.
+    """
+    digest = hashlib.sha256()
+    for path in sorted(package_dir.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def _config_key(rules: tuple, aliases: pd.DataFrame, model: str) -> str:
-    """What every article's analysis depends on besides its own text: code version, data files, rules, aliases."""
+    """What every article's analysis depends on besides its own text: code, data files, rules, aliases."""
     from korwatch_utils.ner import ANNOTATION_VERSION
 
-    digest = hashlib.sha256(f"{__version__}\n{model}\n{ANNOTATION_VERSION}\n".encode())
+    digest = hashlib.sha256(f"{__version__}\n{code_version()}\n{model}\n{ANNOTATION_VERSION}\n".encode())
     for path in sorted(DATA_DIR.glob("*.csv")):
         digest.update(path.read_bytes())
     digest.update(repr(rules).encode())  # Rule tuples: name, action, compiled pattern text

@@ -99,6 +99,26 @@ def test_new_model_version_reanalyses_everything(folder, tmp_path, monkeypatch):
     assert store.meta()["model_version"] == "another-model"
 
 
+def test_changed_korwatch_code_reanalyses_everything(folder, tmp_path, monkeypatch):
+    store = Store(tmp_path / "k.duckdb")
+    store.sync(folder, progress=False)
+    assert store.sync(folder, progress=False).unchanged == 5
+    monkeypatch.setattr(store_module, "code_version", lambda: "other-code")
+    assert len(store.sync(folder, progress=False).changed) == 5
+
+
+def test_code_version_follows_every_source_file(tmp_path):
+    (tmp_path / "entities.py").write_text("NOUNS = ['Lapangan']\n")
+    (tmp_path / "stance.py").write_text("CUES = []\n")
+    first = store_module.code_version(tmp_path)
+    assert store_module.code_version(tmp_path) == first
+    (tmp_path / "entities.py").write_text("NOUNS = ['Lapangan', 'Bandara']\n")
+    second = store_module.code_version(tmp_path)
+    (tmp_path / "timeline.py").write_text("")
+    assert len({first, second, store_module.code_version(tmp_path)}) == 3
+    assert store_module.code_version() != first  # the default is the installed package's own sources
+
+
 def test_an_analysts_alias_file_reanalyses_everything(folder, tmp_path):
     store = Store(tmp_path / "k.duckdb")
     store.sync(folder, progress=False)
