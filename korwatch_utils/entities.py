@@ -24,6 +24,18 @@ COOCCURRENCE_COLUMNS = ["entity_a", "entity_b", "sentences", "articles", "doc_id
 SUGGESTION_COLUMNS = ["alias", "entity", "type", "score", "reason", "alias_mentions", "entity_mentions"]
 _HYPHENS = re.compile(r"[-\u2010-\u2015]")
 _COMPOUND_HYPHEN = re.compile(r"[-\u2010-\u2013](?=[A-Z])")
+# Places and institutions named after people: the tagger knows the person's name far better than
+# the compound, so "Lapangan Kim Il Sung" (Kim Il Sung Square) comes out as the person, with or
+# without the noun in its span. The noun before the name decides the type.
+NAMED_AFTER_NOUNS = {
+    **dict.fromkeys(["Lapangan", "Alun-alun", "Bandara", "Bandar Udara", "Stadion", "Jalan", "Jl.", "Bundaran",
+                     "Taman", "Pelabuhan", "Monumen", "Mausoleum", "Makam", "Istana", "Gedung", "Masjid",
+                     "Stasiun", "Terminal", "Museum", "Kompleks"], "LOC"),
+    **dict.fromkeys(["Universitas", "Institut", "Akademi", "Sekolah", "Rumah Sakit", "Yayasan"], "ORG"),
+}
+_NOUN_ALTERNATIVES = "|".join(re.escape(noun) for noun in sorted(NAMED_AFTER_NOUNS, key=len, reverse=True))
+_NOUN_BEFORE = re.compile(rf"(?<![\w-])({_NOUN_ALTERNATIVES}) $")
+_NOUN_INSIDE = re.compile(rf"({_NOUN_ALTERNATIVES}) (?=[A-Z])")
 
 
 def fold(name: str) -> str:
@@ -206,8 +218,35 @@ def _alias_pattern(names: tuple[str, ...]) -> re.Pattern:
     return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
 
 
+def name_places_after_people(mentions: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """Retype person mentions that name a place or an institution ("Lapangan Kim Il Sung").
+
+    A PER mention that starts with, or directly follows in the text, a noun of
+    NAMED_AFTER_NOUNS ("Lapangan", "Bandara", "Universitas" ...) becomes that
+    place (LOC) or institution (ORG), its span widened to take the noun in.
+    Other mentions are left as they are.
+    """
+    texts = dict(zip(articles["doc_id"], articles["text"]))
+    frame = mentions.copy()
+    for index, row in frame[frame["type"] == "PER"].iterrows():
+        start, text = row["start_char"], row["text"]
+        inside = _NOUN_INSIDE.match(text)
+        if inside:
+            noun = inside.group(1)
+        else:  # search with pos/endpos, not a slice, so that the lookbehind sees the character before
+            before = _NOUN_BEFORE.search(texts.get(row["doc_id"], ""), max(0, start - 20), start)
+            if not before:
+                continue
+            noun, start, text = before.group(1), before.start(), before.group(0) + text
+        frame.loc[index, ["start_char", "text", "type"]] = [start, text, NAMED_AFTER_NOUNS[noun]]
+        if "entity" in frame.columns:
+            frame.loc[index, "entity"] = text
+    return frame
+
+
 def entity_mentions(articles: pd.DataFrame, annotations, aliases: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The canonical mentions of the notebooks and the CLI: `find_known_names`, then `canonicalize`.
+    """The canonical mentions of the notebooks and the CLI: `find_known_names`, `name_places_after_people`,
+    then `canonicalize`.
 
     Args:
         articles: the cleaned articles.
@@ -216,7 +255,7 @@ def entity_mentions(articles: pd.DataFrame, annotations, aliases: pd.DataFrame |
     """
     aliases = load_aliases() if aliases is None else aliases
     found = find_known_names(annotations.mentions, annotations.sentences, articles, aliases)
-    return canonicalize(found, articles, aliases)
+    return canonicalize(name_places_after_people(found, articles), articles, aliases)
 
 
 def _split_compounds(frame: pd.DataFrame, by_alias: dict) -> pd.DataFrame:

@@ -8,7 +8,8 @@ import pytest
 from korwatch_utils.cli import main
 from korwatch_utils.entities import (
     ENTITY_COLUMNS, analyst_aliases, canonicalize, cooccurrence, entity_table, entity_totals, filter_entities,
-    find_known_names, fold, load_aliases, mentions_per_article, strip_name, suggest_aliases,
+    find_known_names, fold, load_aliases, mentions_per_article, name_places_after_people, strip_name,
+    suggest_aliases,
 )
 from korwatch_utils.ner import MENTION_COLUMNS
 
@@ -127,6 +128,26 @@ def test_find_known_names_adds_missed_and_completes_cut_names():
     assert found.sent_id.tolist()[1:3] == [0, 1]  # added names take the sentence they are in
 
 
+def test_people_named_places_and_institutions_take_the_noun_and_its_type():
+    text = ("Parade di Lapangan Kim Il Sung. Ia kuliah di Universitas Kim Il Sung. Kim Il Sung wafat. "
+            "Ke lapangan Kim Jong Un. KeLapangan Putin. Bandara Pyongyang dibuka. Jl. Sudirman macet.")
+    model = mentions_in(text, [("Kim Il Sung", "PER"), ("Universitas Kim Il Sung", "PER"), ("Kim Il Sung", "PER"),
+                               ("Kim Jong Un", "PER"), ("Putin", "PER"), ("Pyongyang", "LOC"), ("Sudirman", "PER")])
+    named = name_places_after_people(model, pd.DataFrame({"doc_id": ["a"], "text": [text]}))
+    assert list(zip(named.text, named.type)) == [
+        ("Lapangan Kim Il Sung", "LOC"),  # the noun before the span is taken in
+        ("Universitas Kim Il Sung", "ORG"),  # the noun already inside the span
+        ("Kim Il Sung", "PER"),  # the person himself
+        ("Kim Jong Un", "PER"),  # "lapangan" in lower case is a common noun, not part of a name
+        ("Putin", "PER"),  # "KeLapangan" is not the word "Lapangan"
+        ("Pyongyang", "LOC"),  # only person mentions are retyped
+        ("Jl. Sudirman", "LOC"),
+    ]
+    assert all(text[s:e] == t for s, e, t in zip(named.start_char, named.end_char, named.text))
+    assert named.entity.tolist()[:2] == ["Lapangan Kim Il Sung", "Universitas Kim Il Sung"]
+    assert model.text.tolist()[0] == "Kim Il Sung"  # the input is left as it was
+
+
 def test_load_aliases_rejects_bad_files(tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("alias,entity\nX,Y\n", encoding="utf-8")
@@ -199,7 +220,7 @@ SEED_ACTORS = {
     "000_123b081560ab25d8": {
         "PER": {"Vladimir Putin", "Kim Jong Un", "Kim Hong-kyun"},
         "LOC": {"Korea Utara", "Korea Selatan", "Amerika Serikat", "Jepang", "Rusia", "Ukraina", "Vietnam", "Pyongyang",
-                "Moskow", "Laut Jepang", "Laut Tiongkok Timur"},
+                "Moskow", "Laut Jepang", "Laut Tiongkok Timur", "Lapangan Kim Il Sung"},
         "ORG": {"Kementerian Pertahanan Nasional Korea Selatan", "Kementerian Luar Negeri Korea Selatan",
                 "Dewan Keamanan PBB"},
     },
