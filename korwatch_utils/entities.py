@@ -238,9 +238,7 @@ def name_places_after_people(mentions: pd.DataFrame, articles: pd.DataFrame) -> 
             if not before:
                 continue
             noun, start, text = before.group(1), before.start(), before.group(0) + text
-        frame.loc[index, ["start_char", "text", "type"]] = [start, text, NAMED_AFTER_NOUNS[noun]]
-        if "entity" in frame.columns:
-            frame.loc[index, "entity"] = text
+        frame.loc[index, ["start_char", "text", "type", "entity"]] = [start, text, NAMED_AFTER_NOUNS[noun], text]
     return frame
 
 
