@@ -77,8 +77,8 @@ def main(argv=None) -> None:
     parser.add_argument("--anneal-lr", type=float, default=None,
                         help="also go on training each seed's tagger at this learning rate (training.train_ner.anneal_ner)")
     parser.add_argument("--anneal-steps", type=int, default=2000)
-    parser.add_argument("--anneal-set", default="train", choices=["train", "news_train"],
-                        help="train (all three sets) or news_train (IDNER + NER-UI)")
+    parser.add_argument("--anneal-set", default="train", choices=["train", "news_train", "nerui1_train"],
+                        help="train (all three sets), news_train (IDNER + NER-UI) or nerui1_train (NER-UI alone)")
     parser.add_argument("--average-from", type=int, default=None,
                         help="with --anneal-lr: keep the mean of the weights from this step on, not the best on dev")
     parser.add_argument("--average-every", type=int, default=50)
