@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import torch
@@ -70,9 +72,6 @@ def average_ner(start_tagger: Path, ner_dir: Path, pretrain_pt: Path, save_dir: 
     order and from the same seed as ner_tagger's own training, with torch's AveragedModel.
     Dev is scored every eval_interval steps and for the average, for the log only.
     """
-    import json
-    import time
-
     from stanza.models import ner_tagger
     from stanza.models.common import utils as stanza_utils
     from stanza.models.common.doc import Document
@@ -82,8 +81,8 @@ def average_ner(start_tagger: Path, ner_dir: Path, pretrain_pt: Path, save_dir: 
 
     if average_from > max_steps:
         raise ValueError(f"average_from={average_from} is beyond max_steps={max_steps}: nothing would be averaged")
-    args = ner_tagger.parse_args(_tagger_args(ner_dir, pretrain_pt, save_dir, save_name, max_steps, seed,
-                                              train_set)[3:])
+    command = _tagger_args(ner_dir, pretrain_pt, save_dir, save_name, max_steps, seed, train_set)
+    args = ner_tagger.parse_args(command[3:])  # the options, without "python -m stanza.models.ner_tagger"
     stanza_utils.set_random_seed(seed)
     _, trainer, vocab = ner_tagger.load_model(args, str(start_tagger))
     trainer.args["lr"] = lr
