@@ -8,7 +8,7 @@ import pytest
 
 from korwatch_utils.cli import main
 from korwatch_utils.ner import (
-    ENTITY_TYPES, MENTION_COLUMNS, MODEL_FILES, MODELS_DIR, SENTENCE_COLUMNS, ModelFilesError, annotate,
+    ENTITY_TYPES, MENTION_COLUMNS, MODEL_FILES, MODELS_DIR, NER_BATCH_SIZE, SENTENCE_COLUMNS, ModelFilesError, annotate,
     join_abbreviations, load_pipeline, tag_spans,
 )
 
@@ -84,6 +84,16 @@ def test_tag_spans_reads_bio_and_bioes():
 def test_pipeline_is_cached_and_offline(nlp):
     assert load_pipeline() is nlp
     assert set(nlp.processors) == {"tokenize", "ner"}
+
+
+def test_batch_size_changes_speed_not_tags(nlp, seeds_cleaned):
+    one_at_a_time = load_pipeline(ner_batch_size=1)
+    assert nlp.processors["ner"].config["batch_size"] == NER_BATCH_SIZE != 1
+    assert one_at_a_time.processors["ner"].config["batch_size"] == 1
+    texts = list(seeds_cleaned.articles.text)
+    tagged = [[(e.start_char, e.end_char, e.type) for e in doc.ents] for doc in map(nlp, texts)]
+    assert tagged == [[(e.start_char, e.end_char, e.type) for e in doc.ents] for doc in map(one_at_a_time, texts)]
+    assert sum(map(len, tagged)) > 100
 
 
 def test_pretokenized_input():
