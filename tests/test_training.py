@@ -11,7 +11,7 @@ from training.compare_models import compare_files, find_model_file
 from training.convert_ner import (domain_names, harmonise_locations, location_names, map_tag, rejoin_hyphens,
                                    replace_mentions)
 from korwatch_utils.ner import MODEL_FILES
-from training.evaluate import bio_spans, span_scores
+from training.evaluate import bio_spans, span_scores, vote
 from training.seed_study import models_folder, summary_rows
 from training.train_ner import anneal_ner, average_ner
 from training.train_tokenizer import collapse_mwt, split_merged_sentences
@@ -45,6 +45,15 @@ def test_bio_spans_and_scores():
     scores = span_scores(gold, pred)
     assert scores["micro"] == {"p": pytest.approx(66.67), "r": 50.0, "f1": pytest.approx(57.14), "gold": 4}
     assert scores["by_type"]["LOC"]["f1"] == 100.0 and scores["by_type"]["PER"]["f1"] == 0.0
+
+
+def test_vote_keeps_spans_enough_taggers_agree_on():
+    a = {(0, 0, 2, "PER"), (0, 3, 4, "LOC")}
+    b = {(0, 0, 2, "PER"), (0, 3, 4, "ORG")}
+    c = {(0, 0, 1, "PER"), (0, 3, 4, "LOC")}
+    assert vote([a, b, c], 2) == {(0, 0, 2, "PER"), (0, 3, 4, "LOC")}
+    assert vote([a, b, c], 3) == set()
+    assert vote([a, b, c], 1) == a | b | c
 
 
 def test_collapse_mwt_keeps_surface_tokens():

@@ -37,15 +37,27 @@ def span_scores(gold: set[Span], pred: set[Span]) -> dict:
     return {"micro": prf(len(tp), len(pred), len(gold)), "by_type": by_type}
 
 
-def score_ner(pipeline, split_json: Path) -> dict:
-    """Run a pretokenized pipeline over a converted split and score it against the gold tags."""
+def split_spans(pipeline, split_json: Path) -> tuple[set[Span], set[Span]]:
+    """Gold and predicted spans of a converted split, tagged by a pretokenized pipeline."""
     sentences = json.loads(Path(split_json).read_text(encoding="utf-8"))
     doc = pipeline([[token["text"] for token in sentence] for sentence in sentences])
     gold, pred = set(), set()
     for i, (sentence, predicted) in enumerate(zip(sentences, doc.sentences)):
         gold |= bio_spans([token["ner"] for token in sentence], i)
         pred |= bio_spans([token.ner for token in predicted.tokens], i)
-    return {"sentences": len(sentences), **span_scores(gold, pred)}
+    return gold, pred
+
+
+def score_ner(pipeline, split_json: Path) -> dict:
+    """Run a pretokenized pipeline over a converted split and score it against the gold tags."""
+    gold, pred = split_spans(pipeline, split_json)
+    return {"sentences": len(json.loads(Path(split_json).read_text(encoding="utf-8"))), **span_scores(gold, pred)}
+
+
+def vote(predictions: list[set[Span]], at_least: int) -> set[Span]:
+    """The spans that at least `at_least` of the taggers predicted, exactly (an ensemble by span vote)."""
+    counts = Counter(span for spans in predictions for span in spans)
+    return {span for span, count in counts.items() if count >= at_least}
 
 
 def score_tokenizer(pipeline, gold_conllu: Path) -> dict:

@@ -11,6 +11,9 @@ each seed's tagger then goes on training at that rate (--anneal-steps, on
 --anneal-set) and the fine-tuned taggers are the ones scored; with
 --average-from as well, the mean of the weights from that step on is scored
 instead of the best checkpoint on dev (training.train_ner.average_ner).
+--vote K also scores the ensemble of the seeds' taggers (spans that at least K
+of them predict), and --name keeps a study on other inputs, such as other
+vectors (--pretrain), apart from the rest (folders <name>_seed<N>).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import statistics
 from pathlib import Path
 
 from korwatch_utils.ner import MODEL_FILES, MODELS_DIR, load_pipeline
-from training.evaluate import score_ner
+from training.evaluate import span_scores, split_spans, vote
 from training.stages import WORK, run_stage
 from training.train_ner import anneal_ner, average_ner, train_ner
 
@@ -50,10 +53,24 @@ def models_folder(folder: Path, pretrain: Path, tokenizer: Path, resources: Path
     return folder
 
 
-def score_folder(folder: Path, ner_dir: Path) -> dict[str, float]:
-    """Micro F1 of one models folder on every split in SPLITS."""
-    pipeline = load_pipeline(pretokenized=True, models_dir=str(folder))
-    return {name: score_ner(pipeline, ner_dir / f"{split}.json")["micro"]["f1"] for name, split in SPLITS.items()}
+def score_folders(folders: dict[int, Path], ner_dir: Path, votes: list[int] = ()) -> tuple[dict, dict]:
+    """Micro F1 of each models folder on every split in SPLITS, and of the span votes of all folders.
+
+    The vote for k keeps the spans that at least k of the taggers predicted: about what
+    an ensemble of the seeds, or one tagger distilled from it, could reach.
+    """
+    per_seed = {seed: {} for seed in folders}
+    per_vote = {f"vote >= {k}": {} for k in votes}
+    pipelines = {seed: load_pipeline(pretokenized=True, models_dir=str(folder)) for seed, folder in folders.items()}
+    for name, split in SPLITS.items():
+        predictions = []
+        for seed, pipeline in pipelines.items():
+            gold, predicted = split_spans(pipeline, ner_dir / f"{split}.json")
+            per_seed[seed][name] = span_scores(gold, predicted)["micro"]["f1"]
+            predictions.append(predicted)
+        for k in votes:
+            per_vote[f"vote >= {k}"][name] = span_scores(gold, vote(predictions, k))["micro"]["f1"]
+    return per_seed, per_vote
 
 
 def summary_rows(results: dict[int, dict[str, float]]) -> list[tuple[str, dict[str, float]]]:
@@ -71,6 +88,8 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", required=True)
     parser.add_argument("--pretrain", type=Path, default=WORK / "id_korwatch.pretrain.pt")
+    parser.add_argument("--name", default="",
+                        help="names a study on other inputs (e.g. --pretrain): its runs are kept apart from the rest")
     parser.add_argument("--tokenizer", type=Path, default=MODELS_DIR / MODEL_FILES["tokenize"],
                         help="only used to make each folder loadable; NER scoring is pretokenized")
     parser.add_argument("--ner-steps", type=int, default=8000)
@@ -82,6 +101,8 @@ def main(argv=None) -> None:
     parser.add_argument("--average-from", type=int, default=None,
                         help="with --anneal-lr: keep the mean of the weights from this step on, not the best on dev")
     parser.add_argument("--average-every", type=int, default=50)
+    parser.add_argument("--vote", type=int, nargs="*", default=[],
+                        help="also score the ensemble of the seeds' taggers: spans predicted by at least K of them")
     parser.add_argument("--json", type=Path, default=STUDY / "results.json")
     args = parser.parse_args(argv)
     ner_dir = WORK / "ner"
@@ -89,18 +110,19 @@ def main(argv=None) -> None:
         parser.error("convert the data and train the vectors first: python -m training.build_all "
                      "--only convert_ner word_vectors")
 
+    prefix = f"{args.name}_" if args.name else ""
     scored = {}  # seed -> the models folder to score
     for seed in args.seeds:  # train every seed before scoring any
-        folder = scored[seed] = models_folder(STUDY / f"seed{seed}", args.pretrain, args.tokenizer)
+        folder = scored[seed] = models_folder(STUDY / f"{prefix}seed{seed}", args.pretrain, args.tokenizer)
         tagger = folder / MODEL_FILES["ner"]
-        run_stage(f"seed_study_ner{seed}", [tagger],
+        run_stage(f"seed_study_{prefix}ner{seed}", [tagger],
                   lambda: train_ner(ner_dir, args.pretrain, folder, tagger.name, max_steps=args.ner_steps, seed=seed))
         if args.anneal_lr is not None:
             variant = f"anneal{args.anneal_lr:g}x{args.anneal_steps}"
             if args.average_from is not None:
                 variant = f"average{args.anneal_lr:g}x{args.anneal_steps}from{args.average_from}every{args.average_every}"
             variant += "" if args.anneal_set == "train" else f"_{args.anneal_set}"
-            annealed = models_folder(STUDY / f"seed{seed}_{variant}", args.pretrain, args.tokenizer)
+            annealed = models_folder(STUDY / f"{prefix}seed{seed}_{variant}", args.pretrain, args.tokenizer)
             scored[seed] = annealed
             if args.average_from is None:
                 fine_tune = lambda: anneal_ner(tagger, ner_dir, args.pretrain, annealed, tagger.name,
@@ -111,13 +133,13 @@ def main(argv=None) -> None:
                                                 lr=args.anneal_lr, max_steps=args.anneal_steps, seed=seed,
                                                 train_set=args.anneal_set, average_from=args.average_from,
                                                 average_every=args.average_every)
-            run_stage(f"seed_study_ner{seed}_{variant}", [annealed / tagger.name], fine_tune)
-    results = {seed: score_folder(folder, ner_dir) for seed, folder in scored.items()}
+            run_stage(f"seed_study_{prefix}ner{seed}_{variant}", [annealed / tagger.name], fine_tune)
+    results, votes = score_folders(scored, ner_dir, args.vote)
 
     print(f"{'':<11}" + "".join(f"{name:>13}" for name in SPLITS))
-    for label, scores in summary_rows(results):
+    for label, scores in [*summary_rows(results), *votes.items()]:
         print(f"{label:<11}" + "".join(f"{scores[name]:>13.2f}" for name in SPLITS))
-    args.json.write_text(json.dumps({"pretrain": str(args.pretrain), "scores": results}, indent=2))
+    args.json.write_text(json.dumps({"pretrain": str(args.pretrain), "scores": results, "votes": votes}, indent=2))
     print(f"written {args.json}")
 
 
