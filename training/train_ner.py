@@ -11,8 +11,9 @@ from pathlib import Path
 import torch
 
 
-def _tagger_args(ner_dir: Path, pretrain_pt: Path, save_dir: Path, save_name: str, max_steps: int, seed: int,
-                 train_set: str = "train") -> list[str]:
+def tagger_args(ner_dir: Path, pretrain_pt: Path, save_dir: Path, save_name: str, max_steps: int, seed: int,
+                train_set: str = "train") -> list[str]:
+    """The command line of stanza.models.ner_tagger for korwatch's sets: train on train_set, select on NER-UI dev."""
     return [
         sys.executable, "-m", "stanza.models.ner_tagger", "--mode", "train",
         "--shorthand", "id_korwatch",
@@ -28,7 +29,7 @@ def _tagger_args(ner_dir: Path, pretrain_pt: Path, save_dir: Path, save_name: st
 def train_ner(ner_dir: Path, pretrain_pt: Path, save_dir: Path, save_name: str, *, max_steps: int,
               seed: int = 1234) -> dict:
     """Run stanza.models.ner_tagger in a subprocess (its own logging and argv) and return its settings."""
-    args = _tagger_args(ner_dir, pretrain_pt, save_dir, save_name, max_steps, seed)
+    args = tagger_args(ner_dir, pretrain_pt, save_dir, save_name, max_steps, seed)
     print(" ".join(args), flush=True)
     subprocess.run(args, check=True)
     return {"max_steps": max_steps, "seed": seed}
@@ -49,7 +50,7 @@ def anneal_ner(start_tagger: Path, ner_dir: Path, pretrain_pt: Path, save_dir: P
     save_dir.mkdir(parents=True, exist_ok=True)
     start_copy = save_dir / f"anneal_start_{save_name}"
     torch.save(checkpoint, start_copy)
-    args = _tagger_args(ner_dir, pretrain_pt, save_dir, save_name, max_steps, seed, train_set)
+    args = tagger_args(ner_dir, pretrain_pt, save_dir, save_name, max_steps, seed, train_set)
     args += ["--finetune", "--finetune_load_name", str(start_copy)]
     print(" ".join(args), flush=True)
     try:
@@ -81,7 +82,7 @@ def average_ner(start_tagger: Path, ner_dir: Path, pretrain_pt: Path, save_dir: 
 
     if average_from > max_steps:
         raise ValueError(f"average_from={average_from} is beyond max_steps={max_steps}: nothing would be averaged")
-    command = _tagger_args(ner_dir, pretrain_pt, save_dir, save_name, max_steps, seed, train_set)
+    command = tagger_args(ner_dir, pretrain_pt, save_dir, save_name, max_steps, seed, train_set)
     args = ner_tagger.parse_args(command[3:])  # the options, without "python -m stanza.models.ner_tagger"
     stanza_utils.set_random_seed(seed)
     _, trainer, vocab = ner_tagger.load_model(args, str(start_tagger))
