@@ -124,6 +124,25 @@ def test_stable_hash_is_the_same_in_every_process():
     assert len(runs) == 1 and runs.pop().strip().isdigit()
 
 
+def test_fasttext_pretrain_holds_frequent_corpus_words_and_training_words(tmp_path):
+    from stanza.models.common.pretrain import Pretrain
+    from stanza.models.common.vocab import VOCAB_PREFIX
+
+    from training.word_vectors import train_fasttext_vectors
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    lines = ["Presiden Putin tiba di Pyongyang hari ini ."] * 20 + ["Sekali disebut : Vladivostok ."]
+    (corpus / "news.txt").write_text("\n".join(lines), encoding="utf-8")
+    pretrain_pt = tmp_path / "vectors.pt"
+    details = train_fasttext_vectors(corpus, tmp_path / "vectors.txt", pretrain_pt, extra_words={"kremlin", "dua kata"},
+                                     dim=8)
+    vocab = Pretrain(str(pretrain_pt)).vocab
+    assert {"putin", "pyongyang", "kremlin"} <= set(vocab)  # seen often, and a training word the corpus lacks
+    assert "vladivostok" not in vocab and "dua kata" not in vocab  # seen once; a "word" with a space
+    assert details["corpus_vocab"] + 1 == details["vocab"] == len(vocab) - len(VOCAB_PREFIX)
+
+
 def test_compare_files_tells_build_paths_from_real_differences(tmp_path):
     torch = pytest.importorskip("torch")
     weights = torch.arange(6.0).reshape(2, 3)
