@@ -83,3 +83,25 @@ def _to_pretrain(vectors_txt: Path, pretrain_pt: Path) -> None:
 
     pretrain_pt.unlink(missing_ok=True)
     Pretrain(str(pretrain_pt), str(vectors_txt), max_vocab=-1).load()
+
+
+def main(argv=None) -> None:
+    """Build the fastText variant (session 8, not shipped) as a resumable stage: training/work/fasttext/."""
+    import argparse
+
+    from training.stages import DEFAULT_DATA, WORK, run_stage
+
+    parser = argparse.ArgumentParser(description="fastText vectors for a seed study (`make models` builds "
+                                                 "the shipped word2vec vectors)")
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    args = parser.parse_args(argv)
+    out = WORK / "fasttext"
+    pretrain_pt = out / "id_korwatch.pretrain.pt"
+    if not (WORK / "ner" / "train.json").exists():
+        parser.error("convert the NER sets first: python -m training.build_all --only convert_ner")
+    run_stage("fasttext_vectors", [pretrain_pt], lambda: train_fasttext_vectors(
+        args.data / "corpus", out / "vectors.txt", pretrain_pt, extra_words=ner_training_words(WORK / "ner")))
+
+
+if __name__ == "__main__":
+    main()
