@@ -37,9 +37,13 @@ def span_scores(gold: set[Span], pred: set[Span]) -> dict:
     return {"micro": prf(len(tp), len(pred), len(gold)), "by_type": by_type}
 
 
-def split_spans(pipeline, split_json: Path) -> tuple[set[Span], set[Span]]:
+def read_split(split_json: Path) -> list[list[dict]]:
+    """A converted split: sentences of {"text", "ner"} tokens."""
+    return json.loads(Path(split_json).read_text(encoding="utf-8"))
+
+
+def tagged_spans(pipeline, sentences: list[list[dict]]) -> tuple[set[Span], set[Span]]:
     """Gold and predicted spans of a converted split, tagged by a pretokenized pipeline."""
-    sentences = json.loads(Path(split_json).read_text(encoding="utf-8"))
     doc = pipeline([[token["text"] for token in sentence] for sentence in sentences])
     gold, pred = set(), set()
     for i, (sentence, predicted) in enumerate(zip(sentences, doc.sentences)):
@@ -50,8 +54,8 @@ def split_spans(pipeline, split_json: Path) -> tuple[set[Span], set[Span]]:
 
 def score_ner(pipeline, split_json: Path) -> dict:
     """Run a pretokenized pipeline over a converted split and score it against the gold tags."""
-    gold, pred = split_spans(pipeline, split_json)
-    return {"sentences": len(json.loads(Path(split_json).read_text(encoding="utf-8"))), **span_scores(gold, pred)}
+    sentences = read_split(split_json)
+    return {"sentences": len(sentences), **span_scores(*tagged_spans(pipeline, sentences))}
 
 
 def vote(predictions: list[set[Span]], at_least: int) -> set[Span]:

@@ -24,7 +24,7 @@ import statistics
 from pathlib import Path
 
 from korwatch_utils.ner import MODEL_FILES, MODELS_DIR, load_pipeline
-from training.evaluate import span_scores, split_spans, vote
+from training.evaluate import read_split, span_scores, tagged_spans, vote
 from training.stages import WORK, run_stage
 from training.train_ner import anneal_ner, average_ner, train_ner
 
@@ -63,9 +63,9 @@ def score_folders(folders: dict[int, Path], ner_dir: Path, votes: list[int] = ()
     per_vote = {f"vote >= {k}": {} for k in votes}
     pipelines = {seed: load_pipeline(pretokenized=True, models_dir=str(folder)) for seed, folder in folders.items()}
     for name, split in SPLITS.items():
-        predictions = []
+        sentences, predictions = read_split(ner_dir / f"{split}.json"), []
         for seed, pipeline in pipelines.items():
-            gold, predicted = split_spans(pipeline, ner_dir / f"{split}.json")
+            gold, predicted = tagged_spans(pipeline, sentences)
             per_seed[seed][name] = span_scores(gold, predicted)["micro"]["f1"]
             predictions.append(predicted)
         for k in votes:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import argparse
+import json
 import re
 import zlib
 from pathlib import Path
+
+from training.stages import DEFAULT_DATA, WORK, run_stage
 
 # The NER sets split punctuation off words but keep hyphenated and apostrophe words whole.
 TOKEN = re.compile(r"\w+(?:[-']\w+)*|[^\w\s]")
@@ -71,8 +75,6 @@ def train_fasttext_vectors(corpus_dir: Path, vectors_txt: Path, pretrain_pt: Pat
 
 def ner_training_words(ner_dir: Path, splits: tuple[str, ...] = ("train", "news_train")) -> set[str]:
     """Lower-cased words of the converted NER training splits (never an evaluation split)."""
-    import json
-
     return {token["text"].lower() for split in splits
             for sentence in json.loads((ner_dir / f"{split}.json").read_text(encoding="utf-8"))
             for token in sentence}
@@ -87,10 +89,6 @@ def _to_pretrain(vectors_txt: Path, pretrain_pt: Path) -> None:
 
 def main(argv=None) -> None:
     """Build the fastText variant (session 8, not shipped) as a resumable stage: training/work/fasttext/."""
-    import argparse
-
-    from training.stages import DEFAULT_DATA, WORK, run_stage
-
     parser = argparse.ArgumentParser(description="fastText vectors for a seed study (`make models` builds "
                                                  "the shipped word2vec vectors)")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
