@@ -13,7 +13,7 @@ from training.convert_ner import (domain_names, harmonise_locations, location_na
 from korwatch_utils.ner import MODEL_FILES
 from training.evaluate import bio_spans, span_scores, vote
 from training.seed_study import models_folder, summary_rows
-from training.train_ner import anneal_ner, average_ner
+from training.train_ner import anneal_ner, average_ner, train_ner
 from training.train_tokenizer import collapse_mwt, split_merged_sentences
 
 
@@ -186,6 +186,17 @@ def test_seed_study_folder_is_a_loadable_models_folder(tmp_path):
     assert (folder / MODEL_FILES["pretrain"]).read_text() == "vectors.pt"
     assert (folder / MODEL_FILES["tokenize"]).read_text() == "tok.pt"
     assert (folder / "resources.json").read_text() == "res.json"
+
+
+def test_train_ner_adds_extra_tagger_options(tmp_path, monkeypatch):
+    seen = []
+    monkeypatch.setattr("training.train_ner.subprocess.run", lambda argv, check: seen.append(argv))
+    details = train_ner(tmp_path, tmp_path / "vec.pt", tmp_path, "t.pt", max_steps=10, seed=4,
+                        extra_args=("--emb_finetune_known_only",))
+    assert seen[0][-1] == "--emb_finetune_known_only" and seen[0][seen[0].index("--seed") + 1] == "4"
+    assert details["extra_args"] == ["--emb_finetune_known_only"]
+    train_ner(tmp_path, tmp_path / "vec.pt", tmp_path, "t.pt", max_steps=10, seed=4)
+    assert "--emb_finetune_known_only" not in seen[1]
 
 
 def test_anneal_ner_fine_tunes_a_copy_with_the_lower_rate(tmp_path, monkeypatch):

@@ -13,13 +13,15 @@ each seed's tagger then goes on training at that rate (--anneal-steps, on
 instead of the best checkpoint on dev (training.train_ner.average_ner).
 --vote K also scores the ensemble of the seeds' taggers (spans that at least K
 of them predict), and --name keeps a study on other inputs, such as other
-vectors (--pretrain), apart from the rest (folders <name>_seed<N>).
+vectors (--pretrain) or more tagger options (--tagger-args), apart from the
+rest (folders <name>_seed<N>).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import statistics
 from pathlib import Path
 
@@ -90,6 +92,8 @@ def main(argv=None) -> None:
     parser.add_argument("--pretrain", type=Path, default=WORK / "id_korwatch.pretrain.pt")
     parser.add_argument("--name", default="",
                         help="names a study on other inputs (e.g. --pretrain): its runs are kept apart from the rest")
+    parser.add_argument("--tagger-args", default="",
+                        help="more stanza ner_tagger options for both stages, e.g. '--emb_finetune_known_only' (with --name)")
     parser.add_argument("--tokenizer", type=Path, default=MODELS_DIR / MODEL_FILES["tokenize"],
                         help="only used to make each folder loadable; NER scoring is pretokenized")
     parser.add_argument("--ner-steps", type=int, default=8000)
@@ -110,13 +114,17 @@ def main(argv=None) -> None:
         parser.error("convert the data and train the vectors first: python -m training.build_all "
                      "--only convert_ner word_vectors")
 
+    if args.tagger_args and not args.name:
+        parser.error("--tagger-args changes the recipe: give the study a --name")
     prefix = f"{args.name}_" if args.name else ""
+    extra = tuple(shlex.split(args.tagger_args))
     scored = {}  # seed -> the models folder to score
     for seed in args.seeds:  # train every seed before scoring any
         folder = scored[seed] = models_folder(STUDY / f"{prefix}seed{seed}", args.pretrain, args.tokenizer)
         tagger = folder / MODEL_FILES["ner"]
         run_stage(f"seed_study_{prefix}ner{seed}", [tagger],
-                  lambda: train_ner(ner_dir, args.pretrain, folder, tagger.name, max_steps=args.ner_steps, seed=seed))
+                  lambda: train_ner(ner_dir, args.pretrain, folder, tagger.name, max_steps=args.ner_steps, seed=seed,
+                                    extra_args=extra))
         if args.anneal_lr is not None:
             variant = f"anneal{args.anneal_lr:g}x{args.anneal_steps}"
             if args.average_from is not None:
@@ -127,12 +135,12 @@ def main(argv=None) -> None:
             if args.average_from is None:
                 fine_tune = lambda: anneal_ner(tagger, ner_dir, args.pretrain, annealed, tagger.name,
                                                lr=args.anneal_lr, max_steps=args.anneal_steps, seed=seed,
-                                               train_set=args.anneal_set)
+                                               train_set=args.anneal_set, extra_args=extra)
             else:
                 fine_tune = lambda: average_ner(tagger, ner_dir, args.pretrain, annealed, tagger.name,
                                                 lr=args.anneal_lr, max_steps=args.anneal_steps, seed=seed,
                                                 train_set=args.anneal_set, average_from=args.average_from,
-                                                average_every=args.average_every)
+                                                average_every=args.average_every, extra_args=extra)
             run_stage(f"seed_study_{prefix}ner{seed}_{variant}", [annealed / tagger.name], fine_tune)
     results, votes = score_folders(scored, ner_dir, args.vote)
 

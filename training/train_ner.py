@@ -27,16 +27,19 @@ def tagger_args(ner_dir: Path, pretrain_pt: Path, save_dir: Path, save_name: str
 
 
 def train_ner(ner_dir: Path, pretrain_pt: Path, save_dir: Path, save_name: str, *, max_steps: int,
-              seed: int = 1234) -> dict:
-    """Run stanza.models.ner_tagger in a subprocess (its own logging and argv) and return its settings."""
-    args = tagger_args(ner_dir, pretrain_pt, save_dir, save_name, max_steps, seed)
+              seed: int = 1234, extra_args: tuple[str, ...] = ()) -> dict:
+    """Run stanza.models.ner_tagger in a subprocess (its own logging and argv) and return its settings.
+
+    extra_args are more ner_tagger options, for a seed study of another recipe.
+    """
+    args = tagger_args(ner_dir, pretrain_pt, save_dir, save_name, max_steps, seed) + list(extra_args)
     print(" ".join(args), flush=True)
     subprocess.run(args, check=True)
-    return {"max_steps": max_steps, "seed": seed}
+    return {"max_steps": max_steps, "seed": seed, **({"extra_args": list(extra_args)} if extra_args else {})}
 
 
 def anneal_ner(start_tagger: Path, ner_dir: Path, pretrain_pt: Path, save_dir: Path, save_name: str, *,
-               lr: float, max_steps: int, seed: int, train_set: str = "train") -> dict:
+               lr: float, max_steps: int, seed: int, train_set: str = "train", extra_args: tuple[str, ...] = ()) -> dict:
     """Go on training a finished tagger at a lower learning rate, on ner_dir/<train_set>.json; keep the best on dev.
 
     The first run stops at max_steps while SGD still runs at 0.05 to 0.1, so its weights
@@ -50,19 +53,20 @@ def anneal_ner(start_tagger: Path, ner_dir: Path, pretrain_pt: Path, save_dir: P
     save_dir.mkdir(parents=True, exist_ok=True)
     start_copy = save_dir / f"anneal_start_{save_name}"
     torch.save(checkpoint, start_copy)
-    args = tagger_args(ner_dir, pretrain_pt, save_dir, save_name, max_steps, seed, train_set)
+    args = tagger_args(ner_dir, pretrain_pt, save_dir, save_name, max_steps, seed, train_set) + list(extra_args)
     args += ["--finetune", "--finetune_load_name", str(start_copy)]
     print(" ".join(args), flush=True)
     try:
         subprocess.run(args, check=True)
     finally:
         start_copy.unlink(missing_ok=True)
-    return {"anneal_lr": lr, "anneal_steps": max_steps, "seed": seed, "train_set": train_set}
+    return {"anneal_lr": lr, "anneal_steps": max_steps, "seed": seed, "train_set": train_set,
+            **({"extra_args": list(extra_args)} if extra_args else {})}
 
 
 def average_ner(start_tagger: Path, ner_dir: Path, pretrain_pt: Path, save_dir: Path, save_name: str, *,
                 lr: float, max_steps: int, average_from: int, average_every: int, seed: int,
-                train_set: str = "news_train", eval_interval: int = 250) -> dict:
+                train_set: str = "news_train", eval_interval: int = 250, extra_args: tuple[str, ...] = ()) -> dict:
     """Go on training a finished tagger at a constant low rate and save the mean of its weights over the late steps.
 
     anneal_ner keeps the checkpoint that scores best on NER-UI fold-1 dev, but dev has
@@ -82,7 +86,7 @@ def average_ner(start_tagger: Path, ner_dir: Path, pretrain_pt: Path, save_dir: 
 
     if average_from > max_steps:
         raise ValueError(f"average_from={average_from} is beyond max_steps={max_steps}: nothing would be averaged")
-    command = tagger_args(ner_dir, pretrain_pt, save_dir, save_name, max_steps, seed, train_set)
+    command = tagger_args(ner_dir, pretrain_pt, save_dir, save_name, max_steps, seed, train_set) + list(extra_args)
     args = ner_tagger.parse_args(command[3:])  # the options, without "python -m stanza.models.ner_tagger"
     stanza_utils.set_random_seed(seed)
     _, trainer, vocab = ner_tagger.load_model(args, str(start_tagger))
