@@ -44,7 +44,8 @@ def train_charlm_pair(corpus_dir: Path, hidden: int, out: Path) -> Path:
 def train_probe_tagger(charlm_dir: Path, out: Path, steps: int) -> Path:
     args = tagger_args(WORK / "ner", WORK / "id_korwatch.pretrain.pt", out, "tagger.pt", steps, seed=2)
     args += ["--charlm", "--charlm_shorthand", "id_probe", "--charlm_forward_file", str(charlm_dir / "forward.pt"),
-             "--charlm_backward_file", str(charlm_dir / "backward.pt"), "--eval_interval", str(steps)]
+             "--charlm_backward_file", str(charlm_dir / "backward.pt"),
+             "--eval_interval", str(steps)]  # argparse keeps the last value: score dev once, at the end
     subprocess.run(args, check=True, capture_output=True)
     return out / "tagger.pt"
 
@@ -68,6 +69,9 @@ def main(argv=None) -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--steps", type=int, default=20, help="tagger training steps (speed does not depend on them)")
     args = parser.parse_args(argv)
+    if not (WORK / "ner" / "train.json").exists() or not (WORK / "id_korwatch.pretrain.pt").exists():
+        parser.error("convert the data and train the vectors first: python -m training.build_all "
+                     "--only convert_ner word_vectors")
     import stanza
 
     files = sorted((args.data / "articles" / "indosum-dev").glob("*.txt"))[: args.articles]
