@@ -35,7 +35,7 @@ def train_ner(ner_dir: Path, pretrain_pt: Path, save_dir: Path, save_name: str, 
     args = tagger_args(ner_dir, pretrain_pt, save_dir, save_name, max_steps, seed) + list(extra_args)
     print(" ".join(args), flush=True)
     subprocess.run(args, check=True)
-    return {"max_steps": max_steps, "seed": seed, **({"extra_args": list(extra_args)} if extra_args else {})}
+    return {"max_steps": max_steps, "seed": seed, **_logged(extra_args)}
 
 
 def anneal_ner(start_tagger: Path, ner_dir: Path, pretrain_pt: Path, save_dir: Path, save_name: str, *,
@@ -60,8 +60,7 @@ def anneal_ner(start_tagger: Path, ner_dir: Path, pretrain_pt: Path, save_dir: P
         subprocess.run(args, check=True)
     finally:
         start_copy.unlink(missing_ok=True)
-    return {"anneal_lr": lr, "anneal_steps": max_steps, "seed": seed, "train_set": train_set,
-            **({"extra_args": list(extra_args)} if extra_args else {})}
+    return {"anneal_lr": lr, "anneal_steps": max_steps, "seed": seed, "train_set": train_set, **_logged(extra_args)}
 
 
 def average_ner(start_tagger: Path, ner_dir: Path, pretrain_pt: Path, save_dir: Path, save_name: str, *,
@@ -133,4 +132,9 @@ def average_ner(start_tagger: Path, ner_dir: Path, pretrain_pt: Path, save_dir: 
     return {"average_lr": lr, "average_steps": max_steps, "average_from": average_from,
             "average_every": average_every, "snapshots": int(average.n_averaged), "seed": seed,
             "train_set": train_set, "dev_f1": round(100 * averaged_dev, 2),
-            "dev_f1_by_step": {s: round(100 * f, 2) for s, f in dev_history.items()}}
+            "dev_f1_by_step": {s: round(100 * f, 2) for s, f in dev_history.items()}, **_logged(extra_args)}
+
+
+def _logged(extra_args: tuple[str, ...]) -> dict:
+    """The extra tagger options for a stage's log line; nothing when there are none, as in the shipped recipe."""
+    return {"extra_args": list(extra_args)} if extra_args else {}
