@@ -1,6 +1,7 @@
 """The pure parts of training/: tag mapping, hyphen rejoining, MWT collapsing, span scoring, build comparison,
 seed studies, annealing."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -8,8 +9,8 @@ import torch
 
 from training.build_all import with_downstream
 from training.compare_models import compare_files, find_model_file
-from training.convert_ner import (domain_names, harmonise_locations, location_names, map_tag, rejoin_hyphens,
-                                   replace_mentions)
+from training.convert_ner import (EVAL_SOURCES, TRAIN_SOURCES, convert, domain_names, harmonise_locations,
+                                   location_names, map_tag, rejoin_hyphens, replace_mentions)
 from korwatch_utils.ner import MODEL_FILES
 from training.evaluate import bio_spans, span_scores, vote
 from training.seed_study import models_folder, summary_rows
@@ -111,6 +112,44 @@ def test_replace_mentions_copies_about_the_share_asked_and_reads_the_alias_table
     copies = replace_mentions(sentences, names, share=0.3)
     assert 250 < len(copies) < 350
     assert all(tag.endswith("PER") for copy in copies for _, tag in copy[:-1])
+
+
+def _write_ner_source(path: Path, sentences: list[list[tuple[str, str]]], token_col: int, tag_col: int) -> None:
+    """One NER source file in its own column layout (IDNER has a POS column between token and tag)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = []
+    for sentence in sentences:
+        for token, tag in sentence:
+            columns = [token, "X", "X"]
+            columns[token_col], columns[tag_col] = token, tag
+            lines.append((" " if tag_col == 2 else "\t").join(columns[:tag_col + 1]))
+        lines.append("")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_convert_adds_ner_ui_dev_to_news_dev_train_only_and_keeps_every_test_sentence_out(tmp_path):
+    def sentence(word):
+        return [("Menteri", "O"), (word, "B-PERSON"), ("tiba", "O"), (".", "O")]
+
+    shared_with_test = sentence("Sarwono")
+    contents = {name: [sentence(f"{name}{i}") for i in range(3)] for name, *_ in TRAIN_SOURCES + EVAL_SOURCES}
+    contents["nerui1_dev"].append(shared_with_test)
+    contents["nerui1_test"].append(shared_with_test)
+    for name, rel, token_col, tag_col in TRAIN_SOURCES + EVAL_SOURCES:
+        _write_ner_source(tmp_path / "data" / "ner" / rel, contents[name], token_col, tag_col)
+
+    stats = convert(tmp_path / "data", tmp_path / "out")
+
+    def words(split):
+        return {token["text"] for sent in json.loads((tmp_path / "out" / f"{split}.json").read_text())
+                for token in sent}
+
+    dev_names = {f"nerui1_dev{i}" for i in range(3)}
+    assert stats["news_dev_train"]["nerui1_dev"] == 3  # the one also in test is left out
+    assert dev_names <= words("news_dev_train") and "Sarwono" not in words("news_dev_train")
+    assert not dev_names & (words("train") | words("news_train"))
+    news = json.loads((tmp_path / "out" / "news_train.json").read_text())
+    assert json.loads((tmp_path / "out" / "news_dev_train.json").read_text())[:len(news)] == news
 
 
 def test_stable_hash_is_the_same_in_every_process():

@@ -100,8 +100,10 @@ def main(argv=None) -> None:
     parser.add_argument("--anneal-lr", type=float, default=None,
                         help="also go on training each seed's tagger at this learning rate (training.train_ner.anneal_ner)")
     parser.add_argument("--anneal-steps", type=int, default=2000)
-    parser.add_argument("--anneal-set", default="train", choices=["train", "news_train", "nerui1_train"],
-                        help="train (all three sets), news_train (IDNER + NER-UI) or nerui1_train (NER-UI alone)")
+    parser.add_argument("--anneal-set", default="train",
+                        choices=["train", "news_train", "news_dev_train", "nerui1_train"],
+                        help="train (all three sets), news_train (IDNER + NER-UI), news_dev_train (the same plus "
+                             "NER-UI dev: only with --average-from) or nerui1_train (NER-UI alone)")
     parser.add_argument("--average-from", type=int, default=None,
                         help="with --anneal-lr: keep the mean of the weights from this step on, not the best on dev")
     parser.add_argument("--average-every", type=int, default=50)
@@ -114,6 +116,8 @@ def main(argv=None) -> None:
         parser.error("convert the data and train the vectors first: python -m training.build_all "
                      "--only convert_ner word_vectors")
 
+    if args.anneal_set == "news_dev_train" and args.average_from is None:
+        parser.error("news_dev_train holds NER-UI dev, which then cannot pick the checkpoint: add --average-from")
     if args.tagger_args and not args.name:
         parser.error("--tagger-args changes the recipe: give the study a --name")
     prefix = f"{args.name}_" if args.name else ""
