@@ -51,12 +51,13 @@ def model_path(kind: str, models_dir: Path = MODELS_DIR) -> Path:
     return path
 
 
-@lru_cache(maxsize=4)
-def load_pipeline(pretokenized: bool = False, models_dir: str | None = None, ner_batch_size: int = NER_BATCH_SIZE):
+def load_pipeline(pretokenized: bool = False, models_dir: str | Path | None = None,
+                  ner_batch_size: int = NER_BATCH_SIZE):
     """A ready `stanza.Pipeline` for Indonesian with tokenize and ner, from the shipped files.
 
     Nothing is downloaded (download_method=None); the pipeline is built once per
-    process and argument set. Entity types are PER, ORG and LOC.
+    process and setting, however the arguments are spelled (`load_pipeline()` and
+    `load_pipeline(models_dir=None)` return the same object). Entity types are PER, ORG and LOC.
 
     Args:
         pretokenized: accept lists of token lists instead of raw text.
@@ -70,9 +71,14 @@ def load_pipeline(pretokenized: bool = False, models_dir: str | None = None, ner
         >>> doc = load_pipeline()("Presiden Rusia Vladimir Putin tiba di Pyongyang.")
         >>> [(e.text, e.type) for e in doc.ents]
     """
+    folder = Path(models_dir).resolve() if models_dir else MODELS_DIR
+    return _build_pipeline(bool(pretokenized), folder, int(ner_batch_size))
+
+
+@lru_cache(maxsize=4)
+def _build_pipeline(pretokenized: bool, folder: Path, ner_batch_size: int):
     import stanza
 
-    folder = Path(models_dir) if models_dir else MODELS_DIR
     paths = {kind: model_path(kind, folder) for kind in MODEL_FILES}
     try:
         return stanza.Pipeline(

@@ -83,6 +83,9 @@ def test_tag_spans_reads_bio_and_bioes():
 
 def test_pipeline_is_cached_and_offline(nlp):
     assert load_pipeline() is nlp
+    # annotate passes models_dir=None: the same setting spelled otherwise must not load the models again
+    assert load_pipeline(models_dir=None) is nlp
+    assert load_pipeline(False, str(MODELS_DIR), ner_batch_size=NER_BATCH_SIZE) is nlp
     assert set(nlp.processors) == {"tokenize", "ner"}
 
 
