@@ -8,6 +8,7 @@ import pytest
 import torch
 
 from training.build_all import with_downstream
+from training.charlm import EVAL_FILE, charlm_paths, corpus_split, tagger_charlm_args, train_charlm
 from training.compare_models import compare_files, find_model_file
 from training.convert_ner import (EVAL_SOURCES, TRAIN_SOURCES, convert, domain_names, harmonise_locations,
                                    location_names, map_tag, rejoin_hyphens, replace_mentions)
@@ -150,6 +151,34 @@ def test_convert_adds_ner_ui_dev_to_news_dev_train_only_and_keeps_every_test_sen
     assert not dev_names & (words("train") | words("news_train"))
     news = json.loads((tmp_path / "out" / "news_train.json").read_text())
     assert json.loads((tmp_path / "out" / "news_dev_train.json").read_text())[:len(news)] == news
+
+
+def test_charlm_corpus_split_holds_out_ntrex_and_can_run_again(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("indosum_dev.txt", "bppt_panl.txt", EVAL_FILE):
+        (corpus / name).write_text(f"Teks {name}.\n", encoding="utf-8")
+    for _ in range(2):  # a killed stage runs again over what it left
+        train_dir, eval_file = corpus_split(corpus, tmp_path / "charlm")
+    assert sorted(p.name for p in train_dir.iterdir()) == ["bppt_panl.txt", "indosum_dev.txt"]
+    assert eval_file == corpus / EVAL_FILE
+    assert (train_dir / "bppt_panl.txt").read_text(encoding="utf-8") == "Teks bppt_panl.txt.\n"
+
+
+def test_charlm_training_and_tagger_options_name_the_same_files(tmp_path, monkeypatch):
+    started = []
+    monkeypatch.setattr("training.charlm.subprocess.Popen", lambda args, env, **kw: started.append((args, env)))
+    paths = charlm_paths(tmp_path)
+    for direction in ("forward", "backward"):
+        train_charlm(tmp_path / "train", tmp_path / "eval.txt", direction, 64, paths[direction],
+                     epochs=2, cutoff=100, threads=1, quiet=True)
+    saved = [Path(args[args.index("--save_dir") + 1]) / args[args.index("--save_name") + 1] for args, _ in started]
+    options = tagger_charlm_args(tmp_path)
+    assert saved == [Path(options[options.index("--charlm_forward_file") + 1]),
+                     Path(options[options.index("--charlm_backward_file") + 1])]
+    assert [args[args.index("--direction") + 1] for args, _ in started] == ["forward", "backward"]
+    assert all(env["OMP_NUM_THREADS"] == "1" and args[args.index("--char_hidden_dim") + 1] == "64"
+               for args, env in started)
 
 
 def test_stable_hash_is_the_same_in_every_process():

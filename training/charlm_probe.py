@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import argparse
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 from korwatch_utils import clean, load_articles
-from korwatch_utils.ner import MODEL_FILES, MODELS_DIR, NER_BATCH_SIZE, load_pipeline
+from korwatch_utils.ner import NER_BATCH_SIZE, load_pipeline
+from training.charlm import DIRECTIONS, charlm_paths, charlm_pipeline, tagger_charlm_args, train_charlm, wait_all
 from training.stages import DEFAULT_DATA, WORK
 from training.train_ner import tagger_args
 
@@ -33,32 +33,19 @@ def train_charlm_pair(corpus_dir: Path, hidden: int, out: Path) -> Path:
     (out / "train").mkdir(parents=True, exist_ok=True)
     (out / "train" / "slice.txt").write_text(text[:SLICE_CHARS], encoding="utf-8")
     (out / "eval.txt").write_text(text[-SLICE_CHARS // 3:], encoding="utf-8")
-    for direction in ("forward", "backward"):
-        subprocess.run([sys.executable, "-m", "stanza.models.charlm", "--train_dir", str(out / "train"),
-                        "--eval_file", str(out / "eval.txt"), "--direction", direction, "--shorthand", "id_probe",
-                        "--char_hidden_dim", str(hidden), "--epochs", "1", "--cutoff", "5",
-                        "--save_dir", str(out), "--save_name", f"{direction}.pt"], check=True, capture_output=True)
+    paths = charlm_paths(out)
+    for direction in DIRECTIONS:
+        wait_all([train_charlm(out / "train", out / "eval.txt", direction, hidden, paths[direction],
+                               epochs=1, cutoff=5, quiet=True)])
     return out
 
 
 def train_probe_tagger(charlm_dir: Path, out: Path, steps: int) -> Path:
     args = tagger_args(WORK / "ner", WORK / "id_korwatch.pretrain.pt", out, "tagger.pt", steps, seed=2)
-    args += ["--charlm", "--charlm_shorthand", "id_probe", "--charlm_forward_file", str(charlm_dir / "forward.pt"),
-             "--charlm_backward_file", str(charlm_dir / "backward.pt"),
-             "--eval_interval", str(steps)]  # argparse keeps the last value: score dev once, at the end
+    args += tagger_charlm_args(charlm_dir)
+    args += ["--eval_interval", str(steps)]  # argparse keeps the last value: score dev once, at the end
     subprocess.run(args, check=True, capture_output=True)
     return out / "tagger.pt"
-
-
-def charlm_pipeline(tagger: Path, charlm_dir: Path):
-    import stanza
-
-    return stanza.Pipeline(
-        lang="id", dir=str(MODELS_DIR), processors={"tokenize": "korwatch", "ner": "korwatch"}, download_method=None,
-        tokenize_model_path=str(MODELS_DIR / MODEL_FILES["tokenize"]), ner_model_path=str(tagger),
-        ner_pretrain_path=str(MODELS_DIR / MODEL_FILES["pretrain"]),
-        ner_forward_charlm_path=str(charlm_dir / "forward.pt"), ner_backward_charlm_path=str(charlm_dir / "backward.pt"),
-        ner_batch_size=NER_BATCH_SIZE, use_gpu=False, logging_level="WARN")
 
 
 def main(argv=None) -> None:

@@ -13,8 +13,9 @@ each seed's tagger then goes on training at that rate (--anneal-steps, on
 instead of the best checkpoint on dev (training.train_ner.average_ner).
 --vote K also scores the ensemble of the seeds' taggers (spans that at least K
 of them predict), and --name keeps a study on other inputs, such as other
-vectors (--pretrain) or more tagger options (--tagger-args), apart from the
-rest (folders <name>_seed<N>).
+vectors (--pretrain), more tagger options (--tagger-args) or a character
+language model (--charlm, from training.charlm), apart from the rest (folders
+<name>_seed<N>).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import statistics
 from pathlib import Path
 
 from korwatch_utils.ner import MODEL_FILES, MODELS_DIR, load_pipeline
+from training.charlm import charlm_paths, charlm_pipeline, tagger_charlm_args
 from training.evaluate import read_split, span_scores, tagged_spans, vote
 from training.stages import WORK, run_stage
 from training.train_ner import anneal_ner, average_ner, train_ner
@@ -55,15 +57,21 @@ def models_folder(folder: Path, pretrain: Path, tokenizer: Path, resources: Path
     return folder
 
 
-def score_folders(folders: dict[int, Path], ner_dir: Path, votes: list[int] = ()) -> tuple[dict, dict]:
+def score_folders(folders: dict[int, Path], ner_dir: Path, votes: list[int] = (),
+                  charlm: Path | None = None) -> tuple[dict, dict]:
     """Micro F1 of each models folder on every split in SPLITS, and of the span votes of all folders.
 
     The vote for k keeps the spans that at least k of the taggers predicted: about what
-    an ensemble of the seeds, or one tagger distilled from it, could reach.
+    an ensemble of the seeds, or one tagger distilled from it, could reach. Taggers
+    trained with a charlm are scored with the pair in the charlm folder.
     """
     per_seed = {seed: {} for seed in folders}
     per_vote = {f"vote >= {k}": {} for k in votes}
-    pipelines = {seed: load_pipeline(pretokenized=True, models_dir=str(folder)) for seed, folder in folders.items()}
+    if charlm is None:
+        pipelines = {seed: load_pipeline(pretokenized=True, models_dir=str(folder)) for seed, folder in folders.items()}
+    else:
+        pipelines = {seed: charlm_pipeline(folder / MODEL_FILES["ner"], charlm, folder, pretokenized=True)
+                     for seed, folder in folders.items()}
     for name, split in SPLITS.items():
         sentences, predictions = read_split(ner_dir / f"{split}.json"), []
         for seed, pipeline in pipelines.items():
@@ -94,6 +102,9 @@ def main(argv=None) -> None:
                         help="names a study on other inputs (e.g. --pretrain): its runs are kept apart from the rest")
     parser.add_argument("--tagger-args", default="",
                         help="more stanza ner_tagger options for both stages, e.g. '--emb_finetune_known_only' (with --name)")
+    parser.add_argument("--charlm", type=Path, default=None,
+                        help="a folder with a charlm pair (python -m training.charlm): both stages read words "
+                             "through it (with --name)")
     parser.add_argument("--tokenizer", type=Path, default=MODELS_DIR / MODEL_FILES["tokenize"],
                         help="only used to make each folder loadable; NER scoring is pretokenized")
     parser.add_argument("--ner-steps", type=int, default=8000)
@@ -118,10 +129,12 @@ def main(argv=None) -> None:
 
     if args.anneal_set == "news_dev_train" and args.average_from is None:
         parser.error("news_dev_train holds NER-UI dev, which then cannot pick the checkpoint: add --average-from")
-    if args.tagger_args and not args.name:
-        parser.error("--tagger-args changes the recipe: give the study a --name")
+    if (args.tagger_args or args.charlm) and not args.name:
+        parser.error("--tagger-args and --charlm change the recipe: give the study a --name")
+    if args.charlm and not all(path.exists() for path in charlm_paths(args.charlm).values()):
+        parser.error(f"no charlm pair in {args.charlm}: train one first (python -m training.charlm)")
     prefix = f"{args.name}_" if args.name else ""
-    extra = tuple(shlex.split(args.tagger_args))
+    extra = tuple(shlex.split(args.tagger_args)) + tuple(tagger_charlm_args(args.charlm) if args.charlm else ())
     scored = {}  # seed -> the models folder to score
     for seed in args.seeds:  # train every seed before scoring any
         folder = scored[seed] = models_folder(STUDY / f"{prefix}seed{seed}", args.pretrain, args.tokenizer)
@@ -146,7 +159,7 @@ def main(argv=None) -> None:
                                                 train_set=args.anneal_set, average_from=args.average_from,
                                                 average_every=args.average_every, extra_args=extra)
             run_stage(f"seed_study_{prefix}ner{seed}_{variant}", [annealed / tagger.name], fine_tune)
-    results, votes = score_folders(scored, ner_dir, args.vote)
+    results, votes = score_folders(scored, ner_dir, args.vote, args.charlm)
 
     print(f"{'':<11}" + "".join(f"{name:>13}" for name in SPLITS))
     for label, scores in [*summary_rows(results), *votes.items()]:
