@@ -1,4 +1,4 @@
-"""Character language models for the NER tagger: `python -m training.charlm [--hidden 64] [--epochs 3]`.
+"""Character language models for the NER tagger: `python -m training.charlm [--hidden 64] [--epochs 12]`.
 
 Stanza's NER can read each word through a forward and a backward character
 language model trained on raw text, instead of its own small character model.
@@ -108,7 +108,7 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--hidden", type=int, default=64)
-    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--epochs", type=int, default=12)
     parser.add_argument("--cutoff", type=int, default=100, help="characters seen fewer times become unknown")
     args = parser.parse_args(argv)
     folder = WORK / f"charlm{args.hidden}"
