@@ -40,7 +40,10 @@ def train_charlm(train_dir: Path, eval_file: Path, direction: str, hidden: int, 
             "--eval_file", str(eval_file), "--direction", direction, "--shorthand", "id_korwatch",
             "--char_hidden_dim", str(hidden), "--epochs", str(epochs), "--cutoff", str(cutoff),
             "--save_dir", str(save_path.parent), "--save_name", save_path.name,
-            "--checkpoint_save_name", str(save_path.with_suffix(".checkpoint.pt"))]
+            "--checkpoint_save_name", str(save_path.with_suffix(".checkpoint.pt")),
+            # Stanza's default evaluates every 100,000 steps, more than a run here takes: then the
+            # learning rate never anneals and no checkpoint is saved before the end. -1 = every epoch.
+            "--eval_steps", "-1"]
     if not quiet:
         print(" ".join(args), flush=True)
     output = subprocess.DEVNULL if quiet else None
