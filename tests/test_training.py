@@ -179,6 +179,8 @@ def test_charlm_training_and_tagger_options_name_the_same_files(tmp_path, monkey
     assert [args[args.index("--direction") + 1] for args, _ in started] == ["forward", "backward"]
     assert all(env["OMP_NUM_THREADS"] == "1" and args[args.index("--char_hidden_dim") + 1] == "64"
                for args, env in started)
+    # evaluated (and so annealed and checkpointed) every epoch, not after Stanza's default 100,000 steps
+    assert all(args[args.index("--eval_steps") + 1] == "-1" for args, _ in started)
 
 
 def test_stable_hash_is_the_same_in_every_process():
