@@ -7,7 +7,8 @@ for each hidden size it trains both directions briefly on a slice of the corpus,
 trains a tagger with them for a few steps, and times the plain pipeline (shipped
 tokenizer + that tagger) against the shipped pipeline, in turns, over the speed
 benchmark's articles. Speed does not depend on how well the weights are trained,
-only on the network's shape, so these figures hold for fully trained models.
+only on the network's shape, so these figures hold for fully trained models;
+--trained times a trained pair as well (--hidden with no sizes: that one alone).
 """
 
 from __future__ import annotations
@@ -51,7 +52,9 @@ def train_probe_tagger(charlm_dir: Path, out: Path, steps: int) -> Path:
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--hidden", type=int, nargs="+", default=[64, 128, 256])
+    parser.add_argument("--hidden", type=int, nargs="*", default=[64, 128, 256])
+    parser.add_argument("--trained", type=Path, nargs=2, metavar=("TAGGER", "CHARLM_DIR"), default=None,
+                        help="also time a trained tagger with its charlm pair (training.charlm, seed_study --charlm)")
     parser.add_argument("--articles", type=int, default=300)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--steps", type=int, default=20, help="tagger training steps (speed does not depend on them)")
@@ -69,6 +72,8 @@ def main(argv=None) -> None:
             charlm_dir = train_charlm_pair(args.data / "corpus", hidden, Path(tmp) / f"charlm{hidden}")
             tagger = train_probe_tagger(charlm_dir, Path(tmp) / f"tagger{hidden}", args.steps)
             pipelines[f"charlm {hidden}"] = charlm_pipeline(tagger, charlm_dir)
+        if args.trained:
+            pipelines["trained"] = charlm_pipeline(*args.trained)
         for nlp in pipelines.values():
             nlp("Pemanasan.")  # first call allocates
         best = dict.fromkeys(pipelines, float("inf"))
