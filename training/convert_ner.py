@@ -32,7 +32,8 @@ TRAIN_SOURCES = [
     ("nergrit_train", "nergrit-indonlu/train_preprocess.txt", 0, 1),
 ]
 NEWS_SETS = ("idner_train", "nerui1_train")  # NERGrit is mostly Wikipedia biographies
-# NER-UI fold-1 dev selects the model during training (it joins only news_dev_train); the other three are never trained on.
+# NER-UI fold-1 dev selects the model during training (it joins only news_dev_train, a study's set);
+# the other three are never trained on.
 EVAL_SOURCES = [
     ("nerui1_dev", "indolem-nerui/dev.01.tsv", 0, 1),
     ("nerui1_test", "indolem-nerui/test.01.tsv", 0, 1),
@@ -190,7 +191,10 @@ def to_stanza(sentences: list[Sentence]) -> list[list[dict]]:
 
 
 def convert(data: Path, out: Path) -> dict:
-    """Write <name>.json for every split plus train.json (all training sets); return counts."""
+    """Write <name>.json for every split, train.json (all training sets), news_train.json and news_dev_train.json.
+
+    Returns the counts of sentences written and dropped.
+    """
     out.mkdir(parents=True, exist_ok=True)
     stats: dict = {}
     joins_total = 0
