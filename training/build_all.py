@@ -19,11 +19,11 @@ from training.train_tokenizer import prepare, train_tokenizer
 from training.word_vectors import train_vectors
 
 MODELS = ROOT / "korwatch_utils" / "models"
-# Chosen on NER-UI fold-1 dev among seeds 1234, 1, 2, 3 (python -m training.seed_study; training/README.md).
+# Chosen on NER-UI fold-1 dev among seeds 1234, 1, 2, 3 (research/seed_study/).
 NER_SEED = 2
 # The trained tagger then goes on learning from the news sets alone (IDNER + NER-UI, not NERGrit's
 # Wikipedia biographies) at a tenth of the first rate: over seeds 1234, 1, 2, 3 this raised NER-UI dev
-# and IDNER dev, and moved NER-UI test and NERGrit within noise (training/README.md, "Recipe changes").
+# and IDNER dev, and moved NER-UI test and NERGrit within noise (research/seed_study/).
 NEWS_FINETUNE = {"train_set": "news_train", "lr": 0.01, "max_steps": 2000}
 BASE_TAGGER = WORK / "ner_model" / "id_korwatch_nertagger.pt"
 # stage -> the stages whose outputs it reads; rebuilding one makes everything downstream stale

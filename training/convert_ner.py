@@ -32,8 +32,7 @@ TRAIN_SOURCES = [
     ("nergrit_train", "nergrit-indonlu/train_preprocess.txt", 0, 1),
 ]
 NEWS_SETS = ("idner_train", "nerui1_train")  # NERGrit is mostly Wikipedia biographies
-# NER-UI fold-1 dev selects the model during training (it joins only news_dev_train, a study's set);
-# the other three are never trained on.
+# NER-UI fold-1 dev selects the checkpoint during training; the other three are never trained on.
 EVAL_SOURCES = [
     ("nerui1_dev", "indolem-nerui/dev.01.tsv", 0, 1),
     ("nerui1_test", "indolem-nerui/test.01.tsv", 0, 1),
@@ -191,7 +190,7 @@ def to_stanza(sentences: list[Sentence]) -> list[list[dict]]:
 
 
 def convert(data: Path, out: Path) -> dict:
-    """Write <name>.json for every split, train.json (all training sets), news_train.json and news_dev_train.json.
+    """Write <name>.json for every split, train.json (all training sets) and news_train.json (the news sets).
 
     Returns the counts of sentences written and dropped.
     """
@@ -244,12 +243,6 @@ def convert(data: Path, out: Path) -> dict:
     news.extend(replace_mentions(news, domain_names(), share=REPLACED_SHARE))
     (out / "news_train.json").write_text(json.dumps(to_stanza(news), ensure_ascii=False), encoding="utf-8")
     stats["news_train"] = {"sentences": len(news)}
-    # The issue's "NER-UI fold-1 train (+dev)": dev can join only a stage that no longer picks its checkpoint on dev.
-    others_held_out = {_key(s) for name, sentences in evals.items() if name != "nerui1_dev" for s in sentences}
-    dev = _dedupe(evals["nerui1_dev"], seen, exclude=others_held_out)
-    news_dev = news + dev + replace_mentions(dev, domain_names(), share=REPLACED_SHARE)
-    (out / "news_dev_train.json").write_text(json.dumps(to_stanza(news_dev), ensure_ascii=False), encoding="utf-8")
-    stats["news_dev_train"] = {"sentences": len(news_dev), "nerui1_dev": len(dev)}
     stats["hyphen_joins"] = joins_total
     return stats
 

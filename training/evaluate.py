@@ -1,4 +1,7 @@
-"""Scores for the shipped models: entity-level exact-span P/R/F1 and Stanza's UD token/sentence F1."""
+"""Scores of a models folder: entity-level exact-span P/R/F1 and Stanza's UD token/sentence F1.
+
+Used by benchmarks/ner_quality.py and benchmarks/tokenizer_quality.py.
+"""
 
 from __future__ import annotations
 
@@ -56,12 +59,6 @@ def score_ner(pipeline, split_json: Path) -> dict:
     """Run a pretokenized pipeline over a converted split and score it against the gold tags."""
     sentences = read_split(split_json)
     return {"sentences": len(sentences), **span_scores(*tagged_spans(pipeline, sentences))}
-
-
-def vote(predictions: list[set[Span]], at_least: int) -> set[Span]:
-    """The spans that at least `at_least` of the taggers predicted, exactly (an ensemble by span vote)."""
-    counts = Counter(span for spans in predictions for span in spans)
-    return {span for span, count in counts.items() if count >= at_least}
 
 
 def score_tokenizer(pipeline, gold_conllu: Path) -> dict:

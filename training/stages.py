@@ -13,8 +13,9 @@ WORK = ROOT / "training" / "work"
 LOG = ROOT / "training" / "stage_times.jsonl"
 
 
-def run_stage(name: str, outputs: list[Path], build: Callable[[], dict | None], *, force: bool = False) -> None:
-    """Run build() unless every output and the stage's done-marker exist; log the duration.
+def run_stage(name: str, outputs: list[Path], build: Callable[[], dict | None], *, force: bool = False,
+              log: Path = LOG) -> None:
+    """Run build() unless every output and the stage's done-marker exist; append the duration to log.
 
     A stage killed midway leaves no marker, so the next run redoes it.
     """
@@ -30,6 +31,6 @@ def run_stage(name: str, outputs: list[Path], build: Callable[[], dict | None], 
     record = {"stage": name, "seconds": round(seconds, 1), "finished": time.strftime("%Y-%m-%d %H:%M:%S"), **details}
     WORK.mkdir(parents=True, exist_ok=True)
     marker.write_text(json.dumps(record))
-    with LOG.open("a", encoding="utf-8") as log:
-        log.write(json.dumps(record) + "\n")
+    with log.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(record) + "\n")
     print(f"[{name}] finished in {seconds:.0f} s {details}", flush=True)

@@ -1,4 +1,4 @@
-"""Compare two builds of the shipped models: `python -m training.compare_models DIR_A DIR_B`.
+"""Compare two builds of the shipped models: `python -m research.reproducibility.compare_models DIR_A DIR_B`.
 
 torch.save stamps every file with a random serialization id, so two builds
 are never byte-identical; this compares what the files hold instead: every

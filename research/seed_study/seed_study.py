@@ -1,4 +1,4 @@
-"""How much the NER recipe's scores depend on its random seed: `python -m training.seed_study --seeds 1234 1 2`.
+"""How much the NER recipe's scores depend on its seed: `python -m research.seed_study.seed_study --seeds 1234 1 2`.
 
 Trains the tagger once per seed from the same converted data and word vectors
 (training/work/ner, training/work/id_korwatch.pretrain.pt, or --pretrain),
@@ -10,12 +10,12 @@ more than the spread printed here, not when one build does. With --anneal-lr,
 each seed's tagger then goes on training at that rate (--anneal-steps, on
 --anneal-set) and the fine-tuned taggers are the ones scored; with
 --average-from as well, the mean of the weights from that step on is scored
-instead of the best checkpoint on dev (training.train_ner.average_ner).
+instead of the best checkpoint on dev (variants.average_ner).
 --vote K also scores the ensemble of the seeds' taggers (spans that at least K
 of them predict), and --name keeps a study on other inputs, such as other
 vectors (--pretrain), more tagger options (--tagger-args) or a character
-language model (--charlm, from training.charlm), apart from the rest (folders
-<name>_seed<N>).
+language model (--charlm, from research.charlm), apart from the rest (folders
+<name>_seed<N>). Stage durations go to research/seed_study/stage_times.jsonl.
 """
 
 from __future__ import annotations
@@ -24,15 +24,17 @@ import argparse
 import json
 import shlex
 import statistics
+from collections import Counter
 from pathlib import Path
 
 from korwatch_utils.ner import MODEL_FILES, MODELS_DIR, load_pipeline
-from training.charlm import charlm_paths, charlm_pipeline, tagger_charlm_args
-from training.evaluate import read_split, span_scores, tagged_spans, vote
+from research.charlm.charlm import charlm_paths, charlm_pipeline, tagger_charlm_args
+from research.seed_study.variants import anneal_variant, average_ner, train_variant
+from training.evaluate import Span, read_split, span_scores, tagged_spans
 from training.stages import WORK, run_stage
-from training.train_ner import anneal_ner, average_ner, train_ner
 
 STUDY = WORK / "seed_study"
+LOG = Path(__file__).resolve().parent / "stage_times.jsonl"
 RESOURCES = "resources.json"
 SPLITS = {
     "dev": "nerui1_dev",  # the selection set: Stanza keeps the checkpoint that scores best here
@@ -41,6 +43,12 @@ SPLITS = {
     "IDNER harm.": "idner_dev_harmonised",
     "NERGrit": "nergrit_valid",
 }
+
+
+def vote(predictions: list[set[Span]], at_least: int) -> set[Span]:
+    """The spans that at least `at_least` of the taggers predicted, exactly (an ensemble by span vote)."""
+    counts = Counter(span for spans in predictions for span in spans)
+    return {span for span, count in counts.items() if count >= at_least}
 
 
 def models_folder(folder: Path, pretrain: Path, tokenizer: Path, resources: Path = MODELS_DIR / RESOURCES) -> Path:
@@ -103,18 +111,17 @@ def main(argv=None) -> None:
     parser.add_argument("--tagger-args", default="",
                         help="more stanza ner_tagger options for both stages, e.g. '--emb_finetune_known_only' (with --name)")
     parser.add_argument("--charlm", type=Path, default=None,
-                        help="a folder with a charlm pair (python -m training.charlm): both stages read words "
+                        help="a folder with a charlm pair (python -m research.charlm.charlm): both stages read words "
                              "through it (with --name)")
     parser.add_argument("--tokenizer", type=Path, default=MODELS_DIR / MODEL_FILES["tokenize"],
                         help="only used to make each folder loadable; NER scoring is pretokenized")
     parser.add_argument("--ner-steps", type=int, default=8000)
     parser.add_argument("--anneal-lr", type=float, default=None,
-                        help="also go on training each seed's tagger at this learning rate (training.train_ner.anneal_ner)")
+                        help="also go on training each seed's tagger at this learning rate (as news_finetune does)")
     parser.add_argument("--anneal-steps", type=int, default=2000)
-    parser.add_argument("--anneal-set", default="train",
-                        choices=["train", "news_train", "news_dev_train", "nerui1_train"],
-                        help="train (all three sets), news_train (IDNER + NER-UI), news_dev_train (the same plus "
-                             "NER-UI dev: only with --average-from) or nerui1_train (NER-UI alone)")
+    parser.add_argument("--anneal-set", default="train", choices=["train", "news_train", "nerui1_train"],
+                        help="train (all three sets), news_train (IDNER + NER-UI, the shipped recipe's) or "
+                             "nerui1_train (NER-UI alone)")
     parser.add_argument("--average-from", type=int, default=None,
                         help="with --anneal-lr: keep the mean of the weights from this step on, not the best on dev")
     parser.add_argument("--average-every", type=int, default=50)
@@ -127,12 +134,10 @@ def main(argv=None) -> None:
         parser.error("convert the data and train the vectors first: python -m training.build_all "
                      "--only convert_ner word_vectors")
 
-    if args.anneal_set == "news_dev_train" and args.average_from is None:
-        parser.error("news_dev_train holds NER-UI dev, which then cannot pick the checkpoint: add --average-from")
     if (args.tagger_args or args.charlm) and not args.name:
         parser.error("--tagger-args and --charlm change the recipe: give the study a --name")
     if args.charlm and not all(path.exists() for path in charlm_paths(args.charlm).values()):
-        parser.error(f"no charlm pair in {args.charlm}: train one first (python -m training.charlm)")
+        parser.error(f"no charlm pair in {args.charlm}: train one first (python -m research.charlm.charlm)")
     prefix = f"{args.name}_" if args.name else ""
     extra = tuple(shlex.split(args.tagger_args)) + tuple(tagger_charlm_args(args.charlm) if args.charlm else ())
     scored = {}  # seed -> the models folder to score
@@ -140,8 +145,8 @@ def main(argv=None) -> None:
         folder = scored[seed] = models_folder(STUDY / f"{prefix}seed{seed}", args.pretrain, args.tokenizer)
         tagger = folder / MODEL_FILES["ner"]
         run_stage(f"seed_study_{prefix}ner{seed}", [tagger],
-                  lambda: train_ner(ner_dir, args.pretrain, folder, tagger.name, max_steps=args.ner_steps, seed=seed,
-                                    extra_args=extra))
+                  lambda: train_variant(ner_dir, args.pretrain, folder, tagger.name, max_steps=args.ner_steps,
+                                        seed=seed, extra_args=extra), log=LOG)
         if args.anneal_lr is not None:
             variant = f"anneal{args.anneal_lr:g}x{args.anneal_steps}"
             if args.average_from is not None:
@@ -150,15 +155,15 @@ def main(argv=None) -> None:
             annealed = models_folder(STUDY / f"{prefix}seed{seed}_{variant}", args.pretrain, args.tokenizer)
             scored[seed] = annealed
             if args.average_from is None:
-                fine_tune = lambda: anneal_ner(tagger, ner_dir, args.pretrain, annealed, tagger.name,
-                                               lr=args.anneal_lr, max_steps=args.anneal_steps, seed=seed,
-                                               train_set=args.anneal_set, extra_args=extra)
+                fine_tune = lambda: anneal_variant(tagger, ner_dir, args.pretrain, annealed, tagger.name,
+                                                   lr=args.anneal_lr, max_steps=args.anneal_steps, seed=seed,
+                                                   train_set=args.anneal_set, extra_args=extra)
             else:
                 fine_tune = lambda: average_ner(tagger, ner_dir, args.pretrain, annealed, tagger.name,
                                                 lr=args.anneal_lr, max_steps=args.anneal_steps, seed=seed,
                                                 train_set=args.anneal_set, average_from=args.average_from,
                                                 average_every=args.average_every, extra_args=extra)
-            run_stage(f"seed_study_{prefix}ner{seed}_{variant}", [annealed / tagger.name], fine_tune)
+            run_stage(f"seed_study_{prefix}ner{seed}_{variant}", [annealed / tagger.name], fine_tune, log=LOG)
     results, votes = score_folders(scored, ner_dir, args.vote, args.charlm)
 
     print(f"{'':<11}" + "".join(f"{name:>13}" for name in SPLITS))

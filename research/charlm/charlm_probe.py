@@ -1,8 +1,8 @@
-"""What a character language model would cost korwatch's pipeline in speed: `python -m training.charlm_probe`.
+"""What a character language model costs korwatch's pipeline in speed: `python -m research.charlm.charlm_probe`.
 
 Stanza's NER can read words through a pair of pretrained character language
 models (forward and backward) instead of its own small character model. Before
-training one on the corpus (training.charlm), this probe measures its price:
+training one on the corpus (research.charlm.charlm), this probe measures its price:
 for each hidden size it trains both directions briefly on a slice of the corpus,
 trains a tagger with them for a few steps, and times the plain pipeline (shipped
 tokenizer + that tagger) against the shipped pipeline, in turns, over the speed
@@ -21,7 +21,8 @@ from pathlib import Path
 
 from korwatch_utils import clean, load_articles
 from korwatch_utils.ner import NER_BATCH_SIZE, load_pipeline
-from training.charlm import DIRECTIONS, charlm_paths, charlm_pipeline, tagger_charlm_args, train_charlm, wait_all
+from research.charlm.charlm import (DIRECTIONS, charlm_paths, charlm_pipeline, tagger_charlm_args, train_charlm,
+                                    wait_all)
 from training.stages import DEFAULT_DATA, WORK
 from training.train_ner import tagger_args
 
@@ -54,7 +55,7 @@ def main(argv=None) -> None:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--hidden", type=int, nargs="*", default=[64, 128, 256])
     parser.add_argument("--trained", type=Path, nargs=2, metavar=("TAGGER", "CHARLM_DIR"), default=None,
-                        help="also time a trained tagger with its charlm pair (training.charlm, seed_study --charlm)")
+                        help="also time a trained tagger with its charlm pair (research.charlm.charlm, seed_study --charlm)")
     parser.add_argument("--articles", type=int, default=300)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--steps", type=int, default=20, help="tagger training steps (speed does not depend on them)")

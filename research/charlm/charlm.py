@@ -1,4 +1,4 @@
-"""Character language models for the NER tagger: `python -m training.charlm [--hidden 64] [--epochs 12]`.
+"""Character language models for the NER tagger: `python -m research.charlm.charlm [--hidden 64] [--epochs 12]`.
 
 Stanza's NER can read each word through a forward and a backward character
 language model trained on raw text, instead of its own small character model.
@@ -6,9 +6,11 @@ Stanza publishes none for Indonesian, so korwatch trains a pair on
 ../shared/data/corpus with Stanza's own trainer. NTREX (translated news, 1 % of
 the corpus) is held out to pick the best checkpoint; every other file is
 training text. The size is kept small because the charlm runs over every
-character of every sentence at tagging time: `python -m training.charlm_probe`
+character of every sentence at tagging time: `python -m research.charlm.charlm_probe`
 measures what each hidden size costs in speed. Both directions train side by
 side, one core each; a killed run goes on from its last epoch's checkpoint.
+The pair goes to training/work/charlm<hidden>/ (git-ignored); the stage's
+duration to research/charlm/stage_times.jsonl.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pathlib import Path
 from korwatch_utils.ner import MODEL_FILES, MODELS_DIR, NER_BATCH_SIZE
 from training.stages import DEFAULT_DATA, WORK, run_stage
 
+LOG = Path(__file__).resolve().parent / "stage_times.jsonl"
 EVAL_FILE = "ntrex128_newstest2019_ind.txt"
 DIRECTIONS = ("forward", "backward")
 
@@ -117,7 +120,7 @@ def main(argv=None) -> None:
     folder = WORK / f"charlm{args.hidden}"
     run_stage(f"charlm{args.hidden}", list(charlm_paths(folder).values()),
               lambda: build_pair(args.data / "corpus", folder, hidden=args.hidden, epochs=args.epochs,
-                                 cutoff=args.cutoff))
+                                 cutoff=args.cutoff), log=LOG)
 
 
 if __name__ == "__main__":

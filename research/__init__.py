@@ -1,0 +1,1 @@
+"""Experiments on korwatch's models and analyses (research/README.md); never imported at run time or by `make models`."""
