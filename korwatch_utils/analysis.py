@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import time
-from collections import Counter, defaultdict
 from typing import NamedTuple
 
 import pandas as pd
 
-from korwatch_utils.entities import entity_mentions, fold
+from korwatch_utils.entities import entity_mentions, fold, name_choices, unify_names
 from korwatch_utils.stance import stance_cues
-from korwatch_utils.timeline import find_dates, reference_dates, timeline
+from korwatch_utils.tables import ANALYSIS_TABLES, conform
+from korwatch_utils.timeline import find_dates, reference_dates, stance_labels, timeline
 
 
 class Analysis(NamedTuple):
-    """The tables of DESIGN.md that follow cleaning."""
+    """The tables of DESIGN.md that follow cleaning (`tables.ANALYSIS_TABLES`, in that order)."""
 
     sentences: pd.DataFrame
     mentions: pd.DataFrame
@@ -32,8 +32,7 @@ def analyse(articles: pd.DataFrame, aliases: pd.DataFrame | None = None) -> Anal
         aliases: the alias table (default: the shipped one).
     """
     tables, _ = analyse_batch(articles, aliases)
-    return harmonise(Analysis(*(tables[name] for name in (
-        "sentences", "mentions", "cues", "reference_dates", "dates", "events"))))
+    return harmonise(Analysis(*(tables[name] for name in ANALYSIS_TABLES)))
 
 
 def analyse_batch(articles: pd.DataFrame, aliases: pd.DataFrame | None = None) -> tuple[dict, dict]:
@@ -50,7 +49,7 @@ def analyse_batch(articles: pd.DataFrame, aliases: pd.DataFrame | None = None) -
     annotations = annotate(articles)
     seconds["ner"] = time.perf_counter() - start
     start = time.perf_counter()
-    mentions = entity_mentions(articles, annotations, aliases)
+    mentions = entity_mentions(articles, annotations, aliases, per_article=True)
     seconds["entities"] = time.perf_counter() - start
     start = time.perf_counter()
     cues = stance_cues(articles, mentions, annotations.sentences)
@@ -60,35 +59,27 @@ def analyse_batch(articles: pd.DataFrame, aliases: pd.DataFrame | None = None) -
     dates = find_dates(articles, references)
     events = timeline(articles, mentions, cues, annotations.sentences, dates)
     seconds["timeline"] = time.perf_counter() - start
-    tables = {"sentences": annotations.sentences, "mentions": mentions, "cues": cues, "reference_dates": references,
+    tables = {"sentences": annotations.sentences, "mentions": mentions, "cues": cues, "references": references,
               "dates": dates, "events": events}
-    return tables, seconds
+    return {name: conform(name, frame, sort=True) for name, frame in tables.items()}, seconds
 
 
 def harmonise(analysis: Analysis) -> Analysis:
     """One spelling and one type per entity across all articles, in mentions, cues and events.
 
-    Batches are canonicalised apart; here each folded name takes the spelling
-    used most often in the whole corpus (ties: alphabetical) and each entity its
-    commonest type, so the result does not depend on how articles were batched.
+    Batches are canonicalised apart; here `entities.unify_names` decides over
+    the whole corpus, by the same rule each article used, so the result does
+    not depend on how articles were batched.
     """
-    mentions = analysis.mentions
-    named = mentions.loc[mentions["entity"] != "", ["entity", "type"]]
-    spellings: dict[str, Counter] = defaultdict(Counter)
-    for entity in named["entity"]:
-        spellings[fold(entity)][entity] += 1
-    best = {key: min(counter, key=lambda name: (-counter[name], name)) for key, counter in spellings.items()}
+    spelling, _ = name_choices(analysis.mentions)
 
     def rename(name: str) -> str:
-        return best.get(fold(name), name) if name else name
+        return spelling.get((None, fold(name)), name) if name else name
 
-    types: dict[str, Counter] = defaultdict(Counter)
-    for entity, kind in zip(named["entity"].map(rename), named["type"]):
-        types[entity][kind] += 1
-    entity_type = {entity: min(counter, key=lambda kind: (-counter[kind], kind)) for entity, counter in types.items()}
-    mentions = mentions.assign(entity=mentions["entity"].map(rename))
-    mentions = mentions.assign(type=[entity_type.get(e, t) if e else t for e, t in zip(mentions["entity"], mentions["type"])])
-    cues = analysis.cues.assign(speaker=analysis.cues["speaker"].map(rename), target=analysis.cues["target"].map(rename))
-    events = analysis.events.assign(entities=analysis.events["entities"].map(
-        lambda names: "; ".join(dict.fromkeys(rename(n) for n in names.split("; "))) if names else names))
-    return analysis._replace(mentions=mentions, cues=cues, events=events)
+    cues = analysis.cues.assign(speaker=analysis.cues["speaker"].map(rename),
+                                target=analysis.cues["target"].map(rename))
+    labels = stance_labels(cues)
+    events = analysis.events.assign(
+        entities=[list(dict.fromkeys(map(rename, names))) for names in analysis.events["entities"]],
+        stance=[labels.get(key, []) for key in zip(analysis.events["doc_id"], analysis.events["sent_id"])])
+    return analysis._replace(mentions=unify_names(analysis.mentions), cues=cues, events=events)

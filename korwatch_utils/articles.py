@@ -12,11 +12,10 @@ from typing import Iterable, NamedTuple
 
 import pandas as pd
 
-ARTICLE_COLUMNS = [
-    "doc_id", "path", "title", "outlet", "url", "published", "published_source",
-    "lang", "text", "n_chars", "sha256", "encoding", "raw_text",
-]
-REPORT_COLUMNS = ["path", "doc_id", "status", "reason"]
+from korwatch_utils.tables import columns
+
+ARTICLE_COLUMNS = columns("articles")
+REPORT_COLUMNS = columns("load_report")
 METADATA_FILE = "metadata.csv"
 METADATA_FIELDS = ("published", "outlet", "url", "title")
 # Files an input folder may hold beside the articles; they configure a run and are not articles.

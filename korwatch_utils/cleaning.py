@@ -7,15 +7,17 @@ import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
 import ftfy
 import pandas as pd
 
-REMOVED_COLUMNS = ["doc_id", "line_no", "text", "rule"]
-PARAGRAPH_COLUMNS = ["doc_id", "line_no", "lang", "rule", "text"]
+from korwatch_utils.data import DATA_DIR
+from korwatch_utils.tables import columns
+
+REMOVED_COLUMNS = columns("removed")
+PARAGRAPH_COLUMNS = columns("paragraphs")
 ACTIONS = {"line", "rest", "inline", "comment"}
 # Paragraphs shorter than this are too short for language identification to be reliable.
 MIN_WORDS_FOR_LANG = 6
@@ -85,7 +87,7 @@ def normalize(text: str) -> str:
 
 def default_rules_path() -> Path:
     """The shipped rules file, korwatch_utils/data/boilerplate.csv."""
-    return Path(str(resources.files("korwatch_utils") / "data" / "boilerplate.csv"))
+    return DATA_DIR / "boilerplate.csv"
 
 
 def load_rules(*paths: str | os.PathLike | None) -> tuple[Rule, ...]:

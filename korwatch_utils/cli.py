@@ -19,6 +19,7 @@ from korwatch_utils.ner import ENTITY_TYPES, ModelFilesError
 from korwatch_utils.report import html_report
 from korwatch_utils.stance import CATEGORIES, filter_cues, stance_matrix
 from korwatch_utils.store import Store, StoreError, default_store_path
+from korwatch_utils.tables import join_lists
 from korwatch_utils.timeline import find_dates, reference_dates
 
 CLEAN_COLUMNS = ["doc_id", "title", "published", "outlet", "url", "lang", "n_chars", "text"]
@@ -66,7 +67,7 @@ def _parser() -> argparse.ArgumentParser:
         return sub
 
     command("report", _report, "Write the load report (path, doc_id, status, reason) as CSV.", cleans=False)
-    for name, (help_text, _) in TABLES.items():
+    for name, (help_text, _) in TABLE_COMMANDS.items():
         command(name, _table, help_text)
     stance = command("stance", _stance, "Write the stance cues (doc_id, sent_id, speaker, cue, category, polarity, "
                      "target, quote, sentence, negated, attribution, start_char, end_char) as CSV.")
@@ -99,7 +100,7 @@ def _clean_all(args):
 
 
 def _write(frame: pd.DataFrame) -> int:
-    frame.to_csv(sys.stdout, index=False)
+    join_lists(frame).to_csv(sys.stdout, index=False)
     return 0
 
 
@@ -109,7 +110,7 @@ def _report(args) -> int:
 
 def _table(args) -> int:
     _, cleaned = _clean_all(args)
-    return _write(TABLES[args.command][1](cleaned, args))
+    return _write(TABLE_COMMANDS[args.command][1](cleaned, args))
 
 
 def _annotations(cleaned):
@@ -144,7 +145,7 @@ def _entity_totals(args) -> int:
 
 
 # command -> (help, function from the CleanResult and the arguments to the table it writes)
-TABLES = {
+TABLE_COMMANDS = {
     "clean": ("Write the cleaned articles (doc_id, title, published, outlet, url, lang, n_chars, text) as CSV.",
               lambda cleaned, args: cleaned.articles[CLEAN_COLUMNS]),
     "removed": ("Write every removed line or fragment (doc_id, line_no, text, rule) as CSV.",
@@ -175,7 +176,8 @@ TABLES = {
     "dates": ("Write every date expression (doc_id, start_char, end_char, expression, date, end, granularity, "
               "resolved_by, check, planned) as CSV.", lambda cleaned, args: find_dates(cleaned.articles)),
     "timeline": ("Write the events table (doc_id, sent_id, date, end, granularity, expression, resolved_by, "
-                 "planned, entities, sentence, stance) as CSV: one row per dated sentence.",
+                 "planned, entities, sentence, stance) as CSV: one row per dated sentence; list cells joined "
+                 "with '; '.",
                  lambda cleaned, args: _analysis(cleaned, args).events),
 }
 
@@ -192,34 +194,29 @@ def _run(args) -> int:
     store = Store(store_path)
     synced = store.sync(source, args.rules, args.aliases, max_bytes=int(args.max_mb * 1e6))
     print(f"store {store_path}: {synced}", file=sys.stderr)
-    load_report, cleaned, analysis = store.table("load_report"), store.cleaned(), store.tables()
+    cleaned, analysis = store.cleaned(), store.tables()
     tables = {
-        "load_report.csv": load_report,
-        "articles.csv": cleaned.articles[CLEAN_COLUMNS],
-        "removed.csv": cleaned.removed,
-        "paragraphs.csv": cleaned.paragraphs,
-        "summary.csv": size_summary(cleaned),
-        "sentences.csv": analysis.sentences,
-        "mentions.csv": analysis.mentions,
-        "entities.csv": entity_table(analysis.mentions),
-        "cooccurrence.csv": cooccurrence(analysis.mentions),
-        "cues.csv": analysis.cues,
-        "stance_matrix.csv": stance_matrix(analysis.cues),
-        "references.csv": analysis.references,
-        "dates.csv": analysis.dates,
-        "events.csv": analysis.events,
+        "load_report": store.table("load_report"),
+        "articles": cleaned.articles[CLEAN_COLUMNS],
+        "removed": cleaned.removed,
+        "paragraphs": cleaned.paragraphs,
+        "summary": size_summary(cleaned),
+        **analysis._asdict(),
+        "entities": entity_table(analysis.mentions),
+        "cooccurrence": cooccurrence(analysis.mentions),
+        "stance_matrix": stance_matrix(analysis.cues),
     }
     notebooks = sorted(Path(args.notebooks).glob("[0-9][0-9]_*.ipynb"))
     if not notebooks:
         raise UsageError(f"no numbered notebooks in {args.notebooks}")
     from tqdm.auto import tqdm
 
-    for name in tqdm([*tables, "report.html"], desc="writing outputs", unit="file"):
-        if name == "report.html":
-            (out / name).write_text(html_report(str(source), load_report, cleaned, analysis,
-                                                pairs=tables["cooccurrence.csv"]), encoding="utf-8")
+    for name in tqdm([*tables, "report"], desc="writing outputs", unit="file"):
+        if name == "report":
+            (out / "report.html").write_text(html_report(str(source), tables["load_report"], cleaned, analysis,
+                                                         pairs=tables["cooccurrence"]), encoding="utf-8")
         else:
-            tables[name].to_csv(out / name, index=False)
+            join_lists(tables[name]).to_csv(out / f"{name}.csv", index=False)
     parameters = {"input_dir": str(source), "rules_file": str(Path(args.rules).resolve()) if args.rules else None,
                   "aliases_file": str(Path(args.aliases).resolve()) if args.aliases else None,
                   "store_path": str(store_path.resolve())}

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+from korwatch_utils.data import DATA_DIR, titles
+
 ALIAS_COLUMNS = ["alias", "entity", "type"]
 ENTITY_COLUMNS = ["doc_id", "entity", "type", "mentions"]
 TOTAL_COLUMNS = ["entity", "type", "mentions", "articles"]
@@ -84,8 +85,7 @@ def analyst_aliases(input_dir: str | Path | None = None, aliases_file: str | Pat
 @lru_cache(maxsize=1)
 def _titles() -> tuple[frozenset[str], int]:
     """Folded titles and honorifics (korwatch_utils/data/titles.csv), and the most words one has."""
-    titles = pd.read_csv(DATA_DIR / "titles.csv", keep_default_na=False)["title"]
-    folded = frozenset(fold(title) for title in titles)
+    folded = frozenset(fold(title) for title in titles())
     return folded, max(len(title.split()) for title in folded)
 
 
@@ -98,7 +98,7 @@ def strip_name(text: str, kind: str, places: frozenset[str] = frozenset()) -> st
     "korea selatan") that may follow a title.
     """
     words = text.split()
-    titles, longest = _titles()
+    title_words, longest = _titles()
     while len(words) > 1 and words[0][:1].islower():
         words = words[1:]  # a common noun swept into the span: "pusat Pyongyang" (centre of)
 
@@ -110,9 +110,9 @@ def strip_name(text: str, kind: str, places: frozenset[str] = frozenset()) -> st
         return False
 
     if kind != "PER":  # "Kepala Staf Gabungan" is an organisation; only a lone "Tn" or "Presiden" goes
-        return "" if len(words) == 1 and fold(words[0]) in titles else " ".join(words)
+        return "" if len(words) == 1 and fold(words[0]) in title_words else " ".join(words)
     stripped_title = False
-    while words and strip_leading(titles, longest):
+    while words and strip_leading(title_words, longest):
         stripped_title = True
     if not words:
         return ""
@@ -124,7 +124,7 @@ def strip_name(text: str, kind: str, places: frozenset[str] = frozenset()) -> st
 
 
 def canonicalize(mentions: pd.DataFrame, articles: pd.DataFrame | None = None,
-                 aliases: pd.DataFrame | None = None) -> pd.DataFrame:
+                 aliases: pd.DataFrame | None = None, *, per_article: bool = False) -> pd.DataFrame:
     """The mentions table with `entity` set to one canonical name per actor and `type` to that entity's type.
 
     In order: a mention joining two known names with a hyphen ("Rusia-Korea
@@ -134,42 +134,91 @@ def canonicalize(mentions: pd.DataFrame, articles: pd.DataFrame | None = None,
     map names to entities; a one-word person name resolves to the one longer
     person name in the same article that starts or ends with it (two Kims in
     one article stay "Kim"); spelling variants (case, hyphens, accents) share
-    the commonest spelling. Metonyms stay as they are unless the alias table
-    maps them. A mention that is only a title gets entity "", which the
-    tables below leave out.
+    one spelling and each entity one type (`unify_names`). Metonyms stay as
+    they are unless the alias table maps them. A mention that is only a title
+    gets entity "", which the tables below leave out.
+
+    Every step up to `unify_names` depends only on the mention's own article
+    and the alias table, so articles can be canonicalised in any batches.
 
     Args:
         mentions: the mentions table from `ner.annotate`.
         articles: the cleaned articles (doc_id, text), to confirm acronyms in brackets.
         aliases: an alias table (default `load_aliases()`: the shipped one).
+        per_article: unify spellings and types within each article only; `unify_names` over
+            all articles' mentions then gives the same result as a call without it.
 
     Returns:
         A new mentions table, same columns; rows only added where a compound was split.
     """
     aliases = load_aliases() if aliases is None else aliases
-    by_alias = {fold(a): (e, t) for a, e, t in aliases[ALIAS_COLUMNS].itertuples(index=False)}
-    canonical_names = set(aliases["entity"])
+    by_alias = {fold(e): (e, t) for _, e, t in aliases[ALIAS_COLUMNS].itertuples(index=False)}
+    by_alias.update({fold(a): (e, t) for a, e, t in aliases[ALIAS_COLUMNS].itertuples(index=False)})
     frame = _split_compounds(mentions.reset_index(drop=True), by_alias)
     if frame.empty:
         return frame.assign(entity=pd.Series(dtype=str))
 
-    places = frozenset({key for key, (_, kind) in by_alias.items() if kind == "LOC"}
-                       | {fold(text) for text in frame.loc[frame["type"] == "LOC", "text"]})
-    names = [strip_name(text, kind, places) for text, kind in zip(frame["text"], frame["type"])]
+    alias_places = {key for key, (_, kind) in by_alias.items() if kind == "LOC"}
+    places = {doc_id: frozenset(alias_places | {fold(text) for text in group.loc[group["type"] == "LOC", "text"]})
+              for doc_id, group in frame.groupby("doc_id", sort=False)}
+    names = [strip_name(text, kind, places[doc_id])
+             for doc_id, text, kind in zip(frame["doc_id"], frame["text"], frame["type"])]
     resolved = [by_alias.get(fold(name), (name, kind)) if name else ("", kind)
                 for name, kind in zip(names, frame["type"])]
     texts = dict(zip(articles["doc_id"], articles["text"])) if articles is not None else {}
     resolved = _apply_acronym_definitions(frame, names, resolved, texts, by_alias)
     resolved = _resolve_short_names(frame, names, resolved)
-    entities = _fold_variants([entity for entity, _ in resolved], canonical_names)
-    frame["entity"] = entities
-    types = _entity_types(entities, [kind for _, kind in resolved],
-                          {entity: kind for _, entity, kind in aliases[ALIAS_COLUMNS].itertuples(index=False)})
-    frame["type"] = [types.get(entity, kind) if entity else kind for entity, kind in zip(entities, frame["type"])]
-    return frame
+    frame["entity"] = [entity for entity, _ in resolved]
+    frame["type"] = [kind for _, kind in resolved]
+    frame = unify_names(frame, per_article=True)
+    return frame if per_article else unify_names(frame)
 
 
-def find_known_names(mentions: pd.DataFrame, sentences: pd.DataFrame, articles: pd.DataFrame,
+def spelling_rank(name: str, count: int) -> tuple:
+    """The one rule for the spelling an entity goes by, lowest first: mixed case before all capitals
+    ("Andrzej Duda" before "ANDRZEJ DUDA"), then the commonest, then alphabetical.
+
+    Alias-table entities need no rank: `canonicalize` maps every spelling of them to the table's.
+    """
+    return (name.isupper() and len(name) > 4, -count, name)
+
+
+def unify_names(mentions: pd.DataFrame, *, per_article: bool = False) -> pd.DataFrame:
+    """One spelling (`spelling_rank`) and one type (the commonest, then alphabetical) per entity.
+
+    Spellings that `fold` alike are one entity. The store calls this over every
+    stored article's mentions (`analysis.harmonise`), so its answer does not
+    depend on how articles fell into chunks.
+
+    Args:
+        mentions: mentions with `entity` and `type`.
+        per_article: decide within each article instead of across all of them.
+    """
+    spelling, kinds = name_choices(mentions, per_article=per_article)
+    groups = mentions["doc_id"] if per_article else [None] * len(mentions)
+    entities = [spelling[(group, fold(entity))] if entity else "" for group, entity in zip(groups, mentions["entity"])]
+    types = [kinds[(group, entity)] if entity else kind for group, entity, kind in zip(groups, entities, mentions["type"])]
+    return mentions.assign(entity=entities, type=types)
+
+
+def name_choices(mentions: pd.DataFrame, *, per_article: bool = False) -> tuple[dict, dict]:
+    """The spelling of each folded name and the type of each entity, keyed by (doc_id or None, name)."""
+    groups = mentions["doc_id"] if per_article else [None] * len(mentions)
+    counts: dict[tuple, Counter] = defaultdict(Counter)
+    for group, entity in zip(groups, mentions["entity"]):
+        if entity:
+            counts[(group, fold(entity))][entity] += 1
+    spelling = {key: min(counter, key=lambda name: spelling_rank(name, counter[name]))
+                for key, counter in counts.items()}
+    votes: dict[tuple, Counter] = defaultdict(Counter)
+    for group, entity, kind in zip(groups, mentions["entity"], mentions["type"]):
+        if entity:
+            votes[(group, spelling[(group, fold(entity))])][kind] += 1
+    kinds = {key: min(counter, key=lambda kind: (-counter[kind], kind)) for key, counter in votes.items()}
+    return spelling, kinds
+
+
+def find_known_names(articles: pd.DataFrame, mentions: pd.DataFrame, sentences: pd.DataFrame,
                      aliases: pd.DataFrame | None = None) -> pd.DataFrame:
     """Add mentions of alias-table names that the model missed, or cut short, in the articles' text.
 
@@ -181,8 +230,8 @@ def find_known_names(mentions: pd.DataFrame, sentences: pd.DataFrame, articles: 
     comes from the alias table.
 
     Args:
-        mentions, sentences: from `ner.annotate`.
         articles: the cleaned articles (doc_id, text) that were annotated.
+        mentions, sentences: from `ner.annotate`.
         aliases: default `load_aliases()`.
     """
     aliases = load_aliases() if aliases is None else aliases
@@ -242,7 +291,8 @@ def name_places_after_people(mentions: pd.DataFrame, articles: pd.DataFrame) -> 
     return frame
 
 
-def entity_mentions(articles: pd.DataFrame, annotations, aliases: pd.DataFrame | None = None) -> pd.DataFrame:
+def entity_mentions(articles: pd.DataFrame, annotations, aliases: pd.DataFrame | None = None, *,
+                    per_article: bool = False) -> pd.DataFrame:
     """The canonical mentions of the notebooks and the CLI: `find_known_names`, `name_places_after_people`,
     then `canonicalize`.
 
@@ -250,19 +300,23 @@ def entity_mentions(articles: pd.DataFrame, annotations, aliases: pd.DataFrame |
         articles: the cleaned articles.
         annotations: `ner.annotate(articles)` (sentences, mentions).
         aliases: default `load_aliases()`; pass `load_aliases(analyst_file)` to extend it.
+        per_article: names as each article decides them alone (see `canonicalize`).
     """
     aliases = load_aliases() if aliases is None else aliases
-    found = find_known_names(annotations.mentions, annotations.sentences, articles, aliases)
-    return canonicalize(name_places_after_people(found, articles), articles, aliases)
+    found = find_known_names(articles, annotations.mentions, annotations.sentences, aliases)
+    return canonicalize(name_places_after_people(found, articles), articles, aliases, per_article=per_article)
 
 
 def _split_compounds(frame: pd.DataFrame, by_alias: dict) -> pd.DataFrame:
-    """Split "Rusia-Korea Utara" into "Rusia" and "Korea Utara" when both halves are known names."""
-    known = set(by_alias) | {fold(text) for text in frame["text"]}
+    """Split "Rusia-Korea Utara" into "Rusia" and "Korea Utara" when both halves are names known to the
+    alias table or tagged elsewhere in the same article."""
+    tagged = {doc_id: {fold(text) for text in group} for doc_id, group in frame.groupby("doc_id", sort=False)["text"]}
     rows = []
     for row in frame.to_dict("records"):
         parts = _COMPOUND_HYPHEN.split(row["text"])
-        if len(parts) > 1 and all(fold(part) in known and part[:1].isupper() for part in parts):
+        known = tagged.get(row["doc_id"], set())
+        if len(parts) > 1 and all((fold(part) in by_alias or fold(part) in known) and part[:1].isupper()
+                                  for part in parts):
             offset = row["start_char"]
             for part in parts:
                 kind = by_alias.get(fold(part), (None, row["type"]))[1]
@@ -329,23 +383,6 @@ def _resolve_short_names(frame, names, resolved) -> list[tuple[str, str]]:
             if len(found) == 1:
                 result[index] = (next(iter(found)), kind)
     return result
-
-
-def _fold_variants(entities: list[str], canonical_names: set[str]) -> list[str]:
-    """Spellings that fold alike take one form: an alias-table entity, else the commonest, mixed case first."""
-    counts = Counter(entities)
-    best: dict[str, str] = {}
-    for entity in sorted(counts, key=lambda e: (e not in canonical_names, e.isupper() and len(e) > 4, -counts[e], e)):
-        best.setdefault(fold(entity), entity)
-    return [best[fold(entity)] if entity else "" for entity in entities]
-
-
-def _entity_types(entities: list[str], kinds: list[str], alias_types: dict[str, str]) -> dict[str, str]:
-    """One type per entity: the alias table's, else the commonest among its mentions."""
-    votes: dict[str, Counter] = defaultdict(Counter)
-    for entity, kind in zip(entities, kinds):
-        votes[entity][kind] += 1
-    return {entity: alias_types.get(entity) or counter.most_common(1)[0][0] for entity, counter in votes.items()}
 
 
 def entity_table(mentions: pd.DataFrame) -> pd.DataFrame:

@@ -11,16 +11,18 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from korwatch_utils.data import titles
+from korwatch_utils.tables import columns
+
 MODELS_DIR = Path(__file__).resolve().parent / "models"
-DATA_DIR = Path(__file__).resolve().parent / "data"
 MODEL_FILES = {
     "tokenize": "id_korwatch_tokenizer.pt",
     "ner": "id_korwatch_nertagger.pt",
     "pretrain": "id_korwatch.pretrain.pt",
 }
 ENTITY_TYPES = ("PER", "ORG", "LOC")
-SENTENCE_COLUMNS = ["doc_id", "sent_id", "start_char", "end_char", "text"]
-MENTION_COLUMNS = ["doc_id", "sent_id", "start_char", "end_char", "text", "type", "entity"]
+SENTENCE_COLUMNS = columns("sentences")
+MENTION_COLUMNS = columns("mentions")
 # Bump when the steps around the model change, so cached annotations are recomputed.
 ANNOTATION_VERSION = "2"
 Token = tuple[str, int, int, str | None]  # text, start_char, end_char, NER tag (None: to be tagged)
@@ -253,8 +255,7 @@ def join_abbreviations(sentences: list[list[Token]]) -> list[list[Token]]:
 
 @lru_cache(maxsize=1)
 def _abbreviations() -> frozenset[str]:
-    titles = pd.read_csv(DATA_DIR / "titles.csv", keep_default_na=False)["title"]
-    return frozenset(title[:-1] for title in titles if title.endswith(".") and " " not in title)
+    return frozenset(title[:-1] for title in titles() if title.endswith(".") and " " not in title)
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:

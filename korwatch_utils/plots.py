@@ -112,14 +112,14 @@ def timeline_chart(events: pd.DataFrame, colour_by: str = "entity", max_colours:
         return figure
     dated["start"] = pd.to_datetime(dated["date"])
     dated["stop"] = pd.to_datetime(dated["end"].where(dated["end"] != "", dated["date"]))
-    dated["key"] = (dated["entities"].str.split("; ").str[0].replace("", "(no entity)")
+    dated["key"] = ([names[0] if names else "(no entity)" for names in dated["entities"]]
                     if colour_by == "entity" else dated["doc_id"])
     title = "Dated events (hollow: planned; bars: ranges)"
     if dated["doc_id"].nunique() > max_rows:
-        counts = pd.Series([e for names in dated["entities"] if names for e in names.split("; ")]).value_counts()
+        counts = pd.Series([e for names in dated["entities"] for e in names], dtype=str).value_counts()
         top = list(counts.index[:max_rows])
         dated["doc_id"] = dated["entities"].map(
-            lambda names: next((e for e in names.split("; ") if e in top), "") if names else "")
+            lambda names: next((e for e in names if e in top), ""))
         dated = dated[dated["doc_id"] != ""]
         title = f"Dated events of the {len(top)} entities named in most of them (hollow: planned; bars: ranges)"
     palette = plt.get_cmap("tab10").colors

@@ -6,6 +6,8 @@ from html import escape
 
 import pandas as pd
 
+from korwatch_utils.tables import join_lists
+
 _STYLE = (
     "<style>"
     ".kw-diff{display:flex;gap:1em;font-family:sans-serif;font-size:13px}"
@@ -54,8 +56,8 @@ def article_diff_html(doc_id: str, cleaned) -> str:
 
 
 def table_html(frame: pd.DataFrame) -> str:
-    """A DataFrame as an HTML table with every cell escaped."""
-    return frame.to_html(index=False, escape=True)
+    """A DataFrame as an HTML table with every cell escaped (list cells joined with "; ")."""
+    return join_lists(frame).to_html(index=False, escape=True)
 
 
 def cue_sentences_html(cues: pd.DataFrame, limit: int = 50) -> str:

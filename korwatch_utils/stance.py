@@ -17,11 +17,12 @@ from pathlib import Path
 
 import pandas as pd
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+from korwatch_utils.data import DATA_DIR, read_csv
+from korwatch_utils.tables import columns
+
 CATEGORIES = ("condemn", "accuse", "concern", "warn", "threaten", "urge", "deny", "reject", "agree", "support",
               "commit", "claim", "hedge")
-CUE_COLUMNS = ["doc_id", "sent_id", "speaker", "cue", "category", "polarity", "target", "quote", "sentence",
-               "negated", "attribution", "start_char", "end_char"]
+CUE_COLUMNS = columns("cues")
 WORD = re.compile(r"\w+(?:-\w+)*")
 # Words that open another clause or stand for another subject: a name before them is not the cue's subject.
 CLAUSE_WORDS = {"bahwa", "dan", "tetapi", "namun", "sementara", "setelah", "karena", "ketika", "saat", "sehingga",
@@ -99,7 +100,7 @@ def _stemmer():
 
 @lru_cache(maxsize=1)
 def _overrides() -> dict[str, str]:
-    frame = pd.read_csv(DATA_DIR / "stem_overrides.csv", dtype=str, keep_default_na=False)
+    frame = read_csv("stem_overrides.csv")
     return dict(zip(frame["form"], frame["stem"]))
 
 

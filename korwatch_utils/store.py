@@ -22,31 +22,30 @@ import pandas as pd
 
 from korwatch_utils import __version__
 from korwatch_utils.articles import ARTICLE_COLUMNS, DEFAULT_MAX_BYTES, REPORT_COLUMNS, load_articles
-from korwatch_utils.cleaning import PARAGRAPH_COLUMNS, REMOVED_COLUMNS, clean, load_rules
+from korwatch_utils.cleaning import clean, load_rules
+from korwatch_utils.data import DATA_DIR
+from korwatch_utils.tables import ANALYSIS_TABLES, TABLES, Table, conform
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 PACKAGE_DIR = Path(__file__).resolve().parent
-DATA_DIR = PACKAGE_DIR / "data"
 STORE_FILE = "korwatch.duckdb"
-
-
-def _columns() -> dict[str, list[str]]:
-    from korwatch_utils.ner import MENTION_COLUMNS, SENTENCE_COLUMNS
-    from korwatch_utils.stance import CUE_COLUMNS
-    from korwatch_utils.timeline import DATE_COLUMNS, EVENT_COLUMNS, REFERENCE_COLUMNS
-
-    return {
-        "articles": [*ARTICLE_COLUMNS, "store_key"], "removed": REMOVED_COLUMNS, "paragraphs": PARAGRAPH_COLUMNS,
-        "sentences": SENTENCE_COLUMNS, "mentions": MENTION_COLUMNS, "cues": CUE_COLUMNS,
-        "reference_dates": REFERENCE_COLUMNS, "dates": DATE_COLUMNS, "events": EVENT_COLUMNS,
-    }
-
-
-INTEGER_COLUMNS = {"n_chars", "line_no", "sent_id", "start_char", "end_char"}
-BOOLEAN_COLUMNS = {"negated", "planned"}
-PER_ARTICLE = ("removed", "paragraphs", "sentences", "mentions", "cues", "reference_dates", "dates", "events")
-# Migrations from schema version N to N + 1, as SQL statements; none yet (version 1 is the first).
-MIGRATIONS: dict[int, list[str]] = {}
+# The store's tables: korwatch's, with each article's store key beside it.
+STORED = {**TABLES, "articles": Table("articles", {**TABLES["articles"].kinds, "store_key": "str"},
+                                      TABLES["articles"].order)}
+PER_ARTICLE = tuple(name for name, table in STORED.items() if table.per_article and name != "articles")
+SQL_TYPES = {"str": "VARCHAR", "int": "BIGINT", "bool": "BOOLEAN", "list": "VARCHAR[]"}
+# The modules whose code decides the tables' contents: a change to one re-analyses stored articles.
+# Display code (plots, render, report, widgets, cli) is left out: changing it re-analyses nothing.
+ANALYSIS_MODULES = ("articles.py", "cleaning.py", "ner.py", "entities.py", "stance.py", "timeline.py",
+                    "analysis.py", "tables.py", "data/__init__.py")
+# Migrations from schema version N to N + 1, as SQL statements.
+MIGRATIONS: dict[int, list[str]] = {
+    # 2: reference_dates is called references, events' entities and stance are lists. Stored articles
+    # are analysed again (their analysis changed too), so the old per-article rows go.
+    1: ["DROP TABLE IF EXISTS reference_dates", "DROP TABLE IF EXISTS events",
+        *[f"DELETE FROM {name}" for name in ("articles", "removed", "paragraphs", "sentences", "mentions", "cues",
+                                                "dates")]],
+}
 
 
 class StoreError(RuntimeError):
@@ -75,11 +74,9 @@ def default_store_path(source: str | Path) -> Path:
     return source.parent / f"{source.name}.korwatch" / STORE_FILE
 
 
-def _ddl(name: str, columns: list[str]) -> str:
-    def kind(column: str) -> str:
-        return "BIGINT" if column in INTEGER_COLUMNS else "BOOLEAN" if column in BOOLEAN_COLUMNS else "VARCHAR"
-
-    return f'CREATE TABLE IF NOT EXISTS {name} ({", ".join(f"{_q(c)} {kind(c)}" for c in columns)})'
+def _ddl(table: Table) -> str:
+    columns = ", ".join(f"{_q(column)} {SQL_TYPES[kind]}" for column, kind in table.kinds.items())
+    return f"CREATE TABLE IF NOT EXISTS {_q(table.name)} ({columns})"
 
 
 def _q(name: str) -> str:
@@ -116,9 +113,8 @@ class Store:
             for statement in MIGRATIONS[version]:
                 con.execute(statement)
             version += 1
-        for name, columns in _columns().items():
-            con.execute(_ddl(name, columns))
-        con.execute(_ddl("load_report", REPORT_COLUMNS))
+        for table in STORED.values():
+            con.execute(_ddl(table))
         self._set_meta(con, "schema_version", str(SCHEMA_VERSION))
 
     @staticmethod
@@ -165,7 +161,7 @@ class Store:
             con.begin()
             self._delete(con, report.deleted)
             con.execute("DELETE FROM load_report")
-            self._insert(con, "load_report", loaded.report, REPORT_COLUMNS)
+            self._insert(con, "load_report", loaded.report)
             self._set_meta(con, "model_version", model_version())
             self._set_meta(con, "config", config)
             con.commit()
@@ -194,12 +190,11 @@ class Store:
 
     def _write_chunk(self, con, doc_ids: list[str], tables: dict[str, pd.DataFrame]) -> None:
         """Replace the rows of these articles in every table, in one transaction."""
-        columns = _columns()
         con.begin()
         try:
             self._delete(con, doc_ids)
             for name, frame in tables.items():
-                self._insert(con, name, frame, columns[name])
+                self._insert(con, name, frame)
             con.commit()
         except BaseException:
             con.rollback()
@@ -210,37 +205,28 @@ class Store:
         if not doc_ids:
             return
         for name in ("articles", *PER_ARTICLE):
-            con.execute(f"DELETE FROM {name} WHERE doc_id IN (SELECT UNNEST(?))", [doc_ids])
+            con.execute(f"DELETE FROM {_q(name)} WHERE doc_id IN (SELECT UNNEST(?))", [doc_ids])
 
     @staticmethod
-    def _insert(con, name: str, frame: pd.DataFrame, columns: list[str]) -> None:
+    def _insert(con, name: str, frame: pd.DataFrame) -> None:
         if frame.empty:
             return
-        rows = frame[columns]
-        con.register("incoming", rows)
+        columns = STORED[name].columns
+        con.register("incoming", frame[columns])
         try:
-            con.execute(f"INSERT INTO {name} SELECT {', '.join(_q(c) for c in columns)} FROM incoming")
+            con.execute(f"INSERT INTO {_q(name)} SELECT {', '.join(_q(c) for c in columns)} FROM incoming")
         finally:
             con.unregister("incoming")
 
     def table(self, name: str) -> pd.DataFrame:
-        """One stored table, in article and position order."""
-        columns = _columns().get(name, REPORT_COLUMNS if name == "load_report" else None)
-        if columns is None:
-            raise KeyError(f"no table {name!r}; the store has {', '.join([*_columns(), 'load_report'])}")
-        order = [c for c in ("doc_id", "sent_id", "line_no", "start_char") if c in columns] or ["path"]
+        """One stored table, in the registry's row order (ties in the order they were written)."""
+        table = STORED.get(name)
+        if table is None:
+            raise KeyError(f"no table {name!r}; the store has {', '.join(STORED)}")
+        order = ", ".join([*map(_q, table.order), "rowid"])
         with self._connect() as con:
-            frame = con.execute(
-                f"SELECT {', '.join(_q(c) for c in columns)} FROM {name} ORDER BY {', '.join(_q(c) for c in order)}"
-            ).df()
-        for column in columns:
-            if column in INTEGER_COLUMNS:
-                frame[column] = frame[column].astype("int64")
-            elif column in BOOLEAN_COLUMNS:
-                frame[column] = frame[column].astype(bool)
-            else:
-                frame[column] = frame[column].fillna("").astype(str)
-        return frame
+            frame = con.execute(f"SELECT {', '.join(map(_q, table.columns))} FROM {_q(name)} ORDER BY {order}").df()
+        return conform(table, frame)
 
     def cleaned(self):
         """The cleaning tables read back: CleanResult(articles, removed, paragraphs)."""
@@ -252,12 +238,11 @@ class Store:
         """Every analysis table, read back and harmonised across articles (`analysis.Analysis`)."""
         from korwatch_utils.analysis import Analysis, harmonise
 
-        return harmonise(Analysis(*(self.table(name) for name in (
-            "sentences", "mentions", "cues", "reference_dates", "dates", "events"))))
+        return harmonise(Analysis(*(self.table(name) for name in ANALYSIS_TABLES)))
 
 
-def code_version(package_dir: Path = PACKAGE_DIR) -> str:
-    """A digest of the package's Python sources.
+def code_version(package_dir: Path = PACKAGE_DIR, modules: tuple[str, ...] = ANALYSIS_MODULES) -> str:
+    """A digest of the package sources that decide what the tables hold (`ANALYSIS_MODULES`).
 
     Part of every article's key, so that a korwatch upgrade that changes how
     entities, stance cues or dates are found re-analyses stored articles
@@ -266,8 +251,10 @@ def code_version(package_dir: Path = PACKAGE_DIR) -> str:
     is keyed separately, so re-analysing costs the steps after the model only.
     """
     digest = hashlib.sha256()
-    for path in sorted(package_dir.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for name in sorted(modules):
+        path = package_dir / name
+        if path.is_file():
+            digest.update(name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -20,6 +20,8 @@ from functools import lru_cache
 
 import pandas as pd
 
+from korwatch_utils.tables import columns
+
 MONTHS = {"januari": 1, "februari": 2, "pebruari": 2, "maret": 3, "april": 4, "mei": 5, "juni": 6, "juli": 7,
           "agustus": 8, "september": 9, "oktober": 10, "november": 11, "nopember": 11, "desember": 12,
           "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "agu": 8, "agt": 8, "ags": 8, "sep": 9,
@@ -30,11 +32,9 @@ WEEKDAYS = {"senin": 0, "selasa": 1, "rabu": 2, "kamis": 3, "jumat": 4, "jum'at"
 NUMBER_WORDS = {"satu": 1, "se": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7,
                 "delapan": 8, "sembilan": 9, "sepuluh": 10}
 FUTURE_WORDS = re.compile(r"\b(?:akan|dijadwalkan|berencana|rencananya|direncanakan|hendak|mendatang)\b", re.I)
-DATE_COLUMNS = ["doc_id", "start_char", "end_char", "expression", "date", "end", "granularity", "resolved_by",
-                "check", "planned"]
-REFERENCE_COLUMNS = ["doc_id", "reference", "source", "evidence"]
-EVENT_COLUMNS = ["doc_id", "sent_id", "date", "end", "granularity", "expression", "resolved_by", "planned",
-                 "entities", "sentence", "stance"]
+DATE_COLUMNS = columns("dates")
+REFERENCE_COLUMNS = columns("references")
+EVENT_COLUMNS = columns("events")
 
 _M = "|".join(sorted(MONTHS, key=len, reverse=True))
 _W = "Senin|Selasa|Rabu|Kamis|Jumat|Jum'at|Sabtu|Minggu|Ahad"
@@ -474,9 +474,18 @@ def find_dates(articles: pd.DataFrame, references: pd.DataFrame | None = None) -
     return pd.DataFrame(rows, columns=DATE_COLUMNS)
 
 
+def stance_labels(cues: pd.DataFrame) -> dict[tuple[str, int], list[str]]:
+    """"speaker category target" of each cue ("?" for an unknown speaker), by (doc_id, sent_id)."""
+    labels: dict[tuple, list] = defaultdict(list)
+    for cue in cues.itertuples(index=False):
+        labels[(cue.doc_id, cue.sent_id)].append(
+            " ".join(part for part in (cue.speaker or "?", cue.category, cue.target) if part))
+    return labels
+
+
 def timeline(articles: pd.DataFrame, mentions: pd.DataFrame, cues: pd.DataFrame, sentences: pd.DataFrame,
              dates: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The events table: one row per dated sentence, with its entities and stance cue.
+    """The events table: one row per dated sentence, with its entities and stance cues.
 
     The sentence's first resolved date expression dates it (its first one when
     none resolved). planned marks reported future ("akan mengunjungi … pada 19
@@ -484,8 +493,8 @@ def timeline(articles: pd.DataFrame, mentions: pd.DataFrame, cues: pd.DataFrame,
 
     Returns:
         doc_id, sent_id, date, end, granularity, expression, resolved_by, planned,
-        entities (canonical, "; "-separated, in order of appearance), sentence,
-        stance ("speaker category target" of each cue, "; "-separated).
+        entities (a list of canonical names, in order of appearance), sentence,
+        stance (a list: `stance_labels` of the sentence's cues).
     """
     dates = find_dates(articles) if dates is None else dates
     dates_by_doc: dict[str, list] = defaultdict(list)
@@ -495,10 +504,7 @@ def timeline(articles: pd.DataFrame, mentions: pd.DataFrame, cues: pd.DataFrame,
     for doc_id, sent_id, entity in zip(mentions["doc_id"], mentions["sent_id"], mentions["entity"]):
         if entity:
             entities_by_sentence[(doc_id, sent_id)].append(entity)
-    stance_by_sentence: dict[tuple, list] = defaultdict(list)
-    for cue in cues.itertuples(index=False):
-        stance_by_sentence[(cue.doc_id, cue.sent_id)].append(
-            " ".join(part for part in (cue.speaker or "?", cue.category, cue.target) if part))
+    labels = stance_labels(cues)
     rows = []
     for sentence in sentences.itertuples(index=False):
         inside = [d for d in dates_by_doc.get(sentence.doc_id, ())
@@ -509,8 +515,7 @@ def timeline(articles: pd.DataFrame, mentions: pd.DataFrame, cues: pd.DataFrame,
         key = (sentence.doc_id, sentence.sent_id)
         rows.append([sentence.doc_id, sentence.sent_id, chosen.date, chosen.end, chosen.granularity,
                      chosen.expression, chosen.resolved_by, bool(chosen.planned),
-                     "; ".join(dict.fromkeys(entities_by_sentence.get(key, ()))), sentence.text,
-                     "; ".join(stance_by_sentence.get(key, ()))])
+                     list(dict.fromkeys(entities_by_sentence.get(key, ()))), sentence.text, labels.get(key, [])])
     return pd.DataFrame(rows, columns=EVENT_COLUMNS)
 
 
@@ -523,7 +528,7 @@ def filter_events(events: pd.DataFrame, *, entities=None, start: str | None = No
     keep = pd.Series(True, index=events.index)
     if entities:
         wanted = set(entities)
-        keep &= events["entities"].map(lambda names: bool(wanted & set(names.split("; "))) if names else False)
+        keep &= events["entities"].map(lambda names: bool(wanted.intersection(names)))
     if start or end or dated_only:
         keep &= events["date"] != ""
     if start:

@@ -143,8 +143,7 @@ class TimelineExplorer:
     def __init__(self, events, colour_by: str = "entity"):
         self.all_events = events
         self.colour_by = colour_by
-        counts = pd.Series([name for names in events["entities"] if names for name in names.split("; ")],
-                           dtype=str).value_counts()
+        counts = pd.Series([name for names in events["entities"] for name in names], dtype=str).value_counts()
         self.entities = widgets.SelectMultiple(options=list(counts.index), description="Entities", rows=8)
         days = sorted(set(events.loc[events["date"] != "", "date"])) or [""]
         self.dates = widgets.SelectionRangeSlider(options=days, index=(0, len(days) - 1), description="Dates",

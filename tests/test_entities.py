@@ -122,7 +122,7 @@ def test_find_known_names_adds_missed_and_completes_cut_names():
     sentences = pd.DataFrame({"doc_id": ["a"] * 3, "sent_id": [0, 1, 2], "start_char": [0, 45, 78],
                               "end_char": [44, 77, len(text)], "text": ["", "", ""]})
     model = mentions_in(text, [("Miller", "PER"), ("PBB", "ORG"), ("Kantor Berita DPRK Baru", "ORG")])
-    found = find_known_names(model, sentences, pd.DataFrame({"doc_id": ["a"], "text": [text]}))
+    found = find_known_names(pd.DataFrame({"doc_id": ["a"], "text": [text]}), model, sentences)
     assert list(zip(found.text, found.type)) == [
         ("Miller", "PER"), ("Dewan Keamanan PBB", "ORG"), ("DPRK", "LOC"), ("Kantor Berita DPRK Baru", "ORG")]
     assert found.sent_id.tolist()[1:3] == [0, 1]  # added names take the sentence they are in

@@ -1,0 +1,21 @@
+"""korwatch's editable data files (CSV lexicons and tables), and the one place that reads them."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+DATA_DIR = Path(__file__).resolve().parent
+
+
+def read_csv(name: str) -> pd.DataFrame:
+    """A shipped data file as strings, empty cells kept as '' (not NaN)."""
+    return pd.read_csv(DATA_DIR / name, dtype=str, keep_default_na=False)
+
+
+@lru_cache(maxsize=1)
+def titles() -> tuple[str, ...]:
+    """Titles and honorifics as written in titles.csv ("Presiden", "Tn.", "Menlu" ...)."""
+    return tuple(read_csv("titles.csv")["title"])
