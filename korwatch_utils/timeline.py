@@ -216,6 +216,196 @@ def _weekday_years(weekday: int, month: int, day: int, low: int, high: int) -> l
     return [y for y in range(low, high + 1) if _valid(y, month, day) and date(y, month, day).weekday() == weekday]
 
 
+PARTS_OF_MONTH = {"awal": (1, 10), "pertengahan": (11, 20), "medio": (11, 20), "akhir": (21, 31)}
+WEEK_SHIFTS = {"lalu": -1, "kemarin": -1, "depan": 1, "ini": 0}
+DAY_SHIFTS = {"kemarin lusa": -2, "kemarin": -1, "hari ini": 0, "besok": 1, "lusa": 2}
+
+
+def _part_of_month(year: int, month: int, part: str) -> tuple[date, date]:
+    """First and last day of awal (1-10), pertengahan/medio (11-20) or akhir (21-end) of a month."""
+    first, last = PARTS_OF_MONTH[part.lower()]
+    return date(year, month, first), date(year, month, last) if last < 28 else _month_end(year, month)
+
+
+def _shift_month(day: date, months: int) -> tuple[int, int]:
+    """Year and month `months` after (or before) the month of `day`."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    return year, month + 1
+
+
+def _week(reference: date, shift: int) -> date:
+    """The Monday of the week `shift` weeks from the reference's week."""
+    return reference - timedelta(days=reference.weekday()) + timedelta(weeks=shift)
+
+
+def _found(start: date, end: date | None = None, granularity: str = "day", resolved_by: str = "",
+           check: str = "") -> dict:
+    return {"date": start, "end": end or start, "granularity": granularity, "resolved_by": resolved_by,
+            "check": check}
+
+
+def _weekday_check(start: date, weekday: int | None) -> str:
+    return "" if weekday is None else ("ok" if start.weekday() == weekday else "weekday mismatch")
+
+
+def _resolve_day(item: dict, reference: date | None, via: str) -> dict | None:
+    """numeric "(13/8)", day_month "Kamis (13 Juni)", day_range "19 dan 20 Juni": year from the text,
+    the reference, or the weekday."""
+    kind, parts, planned = item["kind"], item["parts"], item["planned"]
+    month = int(parts["month"]) if kind == "numeric" else _month(parts["month"])
+    day = int(parts["day"])
+    weekday = WEEKDAYS.get(parts.get("weekday", "").lower())
+
+    def spanning(start: date, resolved_by: str, check: str) -> dict:
+        if kind != "day_range":
+            return _found(start, resolved_by=resolved_by, check=check)
+        second = int(parts["day2"])
+        end = date(start.year, month, second) if _valid(start.year, month, second) else start
+        return _found(start, end, "range", resolved_by, check)
+
+    if parts.get("year"):
+        year = _year(parts["year"])
+        if not _valid(year, month, day):
+            return None
+        start = _parse_full(f"{day}/{month}/{year}") or date(year, month, day)
+        return spanning(start, "explicit", _weekday_check(start, weekday))
+    if reference is None:
+        if weekday is None:
+            return None
+        years = _weekday_years(weekday, month, day, 1990, date.today().year)
+        return spanning(date(years[-1], month, day), "weekday", "ok") if years else None
+    ago = bool(parts.get("ago"))
+    year = _closest_year(month, day, reference, planned and not ago, slack=0 if ago else 7)
+    if year is None:
+        return None
+    start = date(year, month, day)
+    check = _weekday_check(start, weekday)
+    if check == "weekday mismatch":  # the weekday is evidence too: a year where both agree wins
+        years = _weekday_years(weekday, month, day, reference.year - 1, reference.year + 1)
+        if years:
+            return _found(date(min(years, key=lambda y: abs(y - year)), month, day), resolved_by="weekday",
+                          check="weekday fixed the year")
+        swapped = _swapped(day, month, weekday, reference) if kind == "numeric" else None
+        if swapped:  # "Sabtu (6/3)" in a June article about 3 June, a Saturday
+            return _found(swapped, resolved_by=via, check="day and month swapped")
+    return spanning(start, via, check)
+
+
+def _resolve_month(item: dict, reference: date | None, via: str) -> dict | None:
+    """month "Juni 2024", "September lalu" and part_month "akhir Juni": the month's year, then its days."""
+    parts, planned = item["parts"], item["planned"]
+    month = _month(parts["month"])
+    rel = (parts.get("rel") or "").lower()
+    if parts.get("year"):
+        year, via = int(parts["year"]), "explicit"
+    elif reference is None:
+        return None
+    elif rel in ("tahun lalu", "tahun depan"):
+        year = reference.year + (1 if rel == "tahun depan" else -1)
+    elif rel == "lalu":  # "September lalu": the last September before the reference
+        year = reference.year if month < reference.month else reference.year - 1
+    elif rel == "depan":
+        year = reference.year if month > reference.month else reference.year + 1
+    else:
+        year = _closest_year(month, 1, reference.replace(day=1), planned)
+        if year is None:
+            return None
+    if item["kind"] == "part_month":
+        return _found(*_part_of_month(year, month, parts["part"]), "range", via)
+    explicit = _parse_full(f"{parts['month']} {year}") if via == "explicit" else None
+    return _found(explicit or date(year, month, 1), _month_end(year, month), "month", via)
+
+
+def _resolve_year(item: dict, reference: date | None, via: str) -> dict:
+    year = int(item["parts"]["year"])
+    return _found(date(year, 1, 1), date(year, 12, 31), "year", "explicit")
+
+
+def _resolve_relative_span(item: dict, reference: date, via: str) -> dict:
+    """"pekan lalu", "awal bulan depan", "tahun ini"."""
+    parts = item["parts"]
+    unit, shift, part = parts["unit"].lower(), WEEK_SHIFTS[parts["rel"].lower()], (parts.get("part") or "").lower()
+    if unit in ("pekan", "minggu"):
+        monday = _week(reference, shift)
+        first, last = monday, monday + timedelta(days=6)
+        if part == "awal":
+            last = monday + timedelta(days=2)
+        elif part == "akhir":
+            first = monday + timedelta(days=4)
+        return _found(first, last, "range" if part else "week", via)
+    if unit == "bulan":
+        year, month = _shift_month(reference, shift)
+        if part:
+            return _found(*_part_of_month(year, month, part), "range", via)
+        return _found(date(year, month, 1), _month_end(year, month), "month", via)
+    year = reference.year + shift
+    return _found(date(year, 1, 1), date(year, 12, 31), "year", via)
+
+
+def _resolve_relative_count(item: dict, reference: date, via: str) -> dict:
+    """"tiga hari lalu", "dua pekan lagi", "5 tahun yang lalu"."""
+    parts = item["parts"]
+    count, unit = _number(parts["count"]), parts["unit"].lower()
+    sign = -1 if parts["rel"].lower() in ("lalu", "yang lalu", "sebelumnya") else 1
+    if unit == "hari":
+        return _found(reference + timedelta(days=sign * count), resolved_by=via)
+    if unit in ("pekan", "minggu"):
+        monday = _week(reference + timedelta(weeks=sign * count), 0)
+        return _found(monday, monday + timedelta(days=6), "week", via)
+    if unit == "bulan":
+        year, month = _shift_month(reference, sign * count)
+        return _found(date(year, month, 1), _month_end(year, month), "month", via)
+    year = reference.year + sign * count
+    return _found(date(year, 1, 1), date(year, 12, 31), "year", via)
+
+
+def _resolve_relative_day(item: dict, reference: date, via: str) -> dict:
+    """"kemarin", "hari ini", "besok", "lusa"."""
+    return _found(reference + timedelta(days=DAY_SHIFTS[item["parts"]["word"].lower()]), resolved_by=via)
+
+
+def _resolve_weekday_range(item: dict, reference: date, via: str) -> dict:
+    """"Senin sampai Kamis pekan depan"."""
+    parts = item["parts"]
+    monday = _week(reference, WEEK_SHIFTS[parts["rel"].lower()])
+    return _found(monday + timedelta(days=WEEKDAYS[parts["weekday"].lower()]),
+                  monday + timedelta(days=WEEKDAYS[parts["weekday2"].lower()]), "range", via)
+
+
+def _resolve_weekday_week(item: dict, reference: date, via: str) -> dict:
+    """"hari Kamis pekan depan", "Kamis mendatang", "besok Jumat"."""
+    parts = item["parts"]
+    weekday = WEEKDAYS[parts["weekday"].lower()]
+    if parts.get("unit"):
+        return _found(_week(reference, WEEK_SHIFTS[parts["rel"].lower()]) + timedelta(days=weekday), resolved_by=via)
+    ahead = (weekday - reference.weekday()) % 7 or 7  # "Kamis mendatang" said on a Thursday: next week's
+    return _found(reference + timedelta(days=ahead), resolved_by=via)
+
+
+def _resolve_weekday(item: dict, reference: date, via: str) -> dict:
+    """A bare weekday: the nearest such day before the reference (after it when planned)."""
+    weekday = WEEKDAYS[item["parts"]["weekday"].lower()]
+    back = (reference.weekday() - weekday) % 7
+    ahead = (weekday - reference.weekday()) % 7
+    if item["planned"]:
+        offset = ahead
+    elif via == "reference":
+        offset = -back  # published after the day it reports
+    else:
+        offset = ahead if 0 < ahead < back else -back  # an inferred reference may be a day or two early
+    return _found(reference + timedelta(days=offset), resolved_by=via)
+
+
+# kind -> (resolver, whether it needs a reference date)
+RESOLVERS = {
+    "numeric": (_resolve_day, False), "day_month": (_resolve_day, False), "day_range": (_resolve_day, False),
+    "part_month": (_resolve_month, False), "month": (_resolve_month, False), "year": (_resolve_year, False),
+    "relative_span": (_resolve_relative_span, True), "relative_count": (_resolve_relative_count, True),
+    "relative_day": (_resolve_relative_day, True), "weekday_range": (_resolve_weekday_range, True),
+    "weekday_week": (_resolve_weekday_week, True), "weekday": (_resolve_weekday, True),
+}
+
+
 def resolve(item: dict, reference: date | None, source: str) -> dict:
     """Date, end, granularity, resolved_by and check for one scanned expression.
 
@@ -224,155 +414,13 @@ def resolve(item: dict, reference: date | None, source: str) -> dict:
     inferred (computed from a reference date inferred from the article), or
     unresolved (no reference date: said so, never guessed).
     """
-    kind, parts, planned = item["kind"], item["parts"], item["planned"]
-    via = "reference" if source == "metadata" else "inferred"
-    result = {"date": None, "end": None, "granularity": _granularity(item), "resolved_by": "unresolved", "check": ""}
-
-    def done(start, end=None, granularity="day", resolved_by=via, check=""):
-        result.update(date=start, end=end or start, granularity=granularity, resolved_by=resolved_by, check=check)
-        return result
-
-    if kind in ("numeric", "day_month", "day_range"):
-        month = int(parts["month"]) if kind == "numeric" else _month(parts["month"])
-        day = int(parts["day"])
-        weekday = WEEKDAYS.get(parts.get("weekday", "").lower())
-        if parts.get("year"):
-            year = _year(parts["year"])
-            if not _valid(year, month, day):
-                return result
-            start = _parse_full(f"{day}/{month}/{year}") or date(year, month, day)
-            check = "" if weekday is None else ("ok" if start.weekday() == weekday else "weekday mismatch")
-            if kind == "day_range":
-                return done(start, date(year, month, int(parts["day2"])), "range", "explicit", check)
-            return done(start, granularity="day", resolved_by="explicit", check=check)
-        if reference is not None:
-            ago = bool(parts.get("ago"))
-            year = _closest_year(month, day, reference, planned and not ago, slack=0 if ago else 7)
-            if year is None:
-                return result
-            start = date(year, month, day)
-            check = "" if weekday is None else ("ok" if start.weekday() == weekday else "weekday mismatch")
-            if check == "weekday mismatch":  # the weekday is evidence too: a year where both agree wins
-                years = _weekday_years(weekday, month, day, reference.year - 1, reference.year + 1)
-                if years:
-                    return done(date(min(years, key=lambda y: abs(y - year)), month, day), resolved_by="weekday",
-                                check="weekday fixed the year")
-                swapped = _swapped(day, month, weekday, reference) if kind == "numeric" else None
-                if swapped:  # "Sabtu (6/3)" in a June article about 3 June, a Saturday
-                    return done(swapped, resolved_by=via, check="day and month swapped")
-        elif weekday is not None:
-            years = _weekday_years(weekday, month, day, 1990, date.today().year)
-            if not years:
-                return result
-            start, check, via = date(years[-1], month, day), "ok", "weekday"
-        else:
-            return result
-        if kind == "day_range":
-            second = int(parts["day2"])
-            return done(start, date(start.year, month, second) if _valid(start.year, month, second) else start,
-                        "range", via, check)
-        return done(start, resolved_by=via, check=check)
-
-    if kind in ("part_month", "month"):
-        month = _month(parts["month"])
-        rel = (parts.get("rel") or "").lower()
-        if parts.get("year"):
-            year, via = int(parts["year"]), "explicit"
-        elif reference is None:
-            return result
-        elif rel == "tahun lalu":
-            year = reference.year - 1
-        elif rel == "tahun depan":
-            year = reference.year + 1
-        elif rel == "lalu":  # "September lalu": the last September before the reference
-            year = reference.year if month < reference.month else reference.year - 1
-        elif rel == "depan":
-            year = reference.year if month > reference.month else reference.year + 1
-        else:
-            year = _closest_year(month, 1, reference.replace(day=1), planned)
-            if year is None:
-                return result
-        first, last = date(year, month, 1), _month_end(year, month)
-        if kind == "part_month":
-            part = parts["part"].lower()
-            first, last = {"awal": (first, date(year, month, 10)),
-                           "pertengahan": (date(year, month, 11), date(year, month, 20)),
-                           "medio": (date(year, month, 11), date(year, month, 20)),
-                           "akhir": (date(year, month, 21), last)}[part]
-            return done(first, last, "range", via)
-        explicit = _parse_full(f"{parts['month']} {year}") if via == "explicit" else None
-        return done(explicit or first, last, "month", via)
-
-    if kind == "year":
-        year = int(parts["year"])
-        return done(date(year, 1, 1), date(year, 12, 31), "year", "explicit")
-
-    if reference is None:
-        return result
-    if kind == "relative_span":
-        unit, rel, part = parts["unit"].lower(), parts["rel"].lower(), (parts.get("part") or "").lower()
-        shift = {"lalu": -1, "kemarin": -1, "depan": 1, "ini": 0}[rel]
-        if unit in ("pekan", "minggu"):
-            monday = reference - timedelta(days=reference.weekday()) + timedelta(weeks=shift)
-            first, last = monday, monday + timedelta(days=6)
-            if part == "awal":
-                last = monday + timedelta(days=2)
-            elif part == "akhir":
-                first = monday + timedelta(days=4)
-            return done(first, last, "week" if not part else "range")
-        if unit == "bulan":
-            month_index = reference.year * 12 + reference.month - 1 + shift
-            year, month = divmod(month_index, 12)
-            first, last = date(year, month + 1, 1), _month_end(year, month + 1)
-            if part:
-                first, last = {"awal": (first, date(year, month + 1, 10)),
-                               "pertengahan": (date(year, month + 1, 11), date(year, month + 1, 20)),
-                               "akhir": (date(year, month + 1, 21), last)}[part]
-            return done(first, last, "month" if not part else "range")
-        year = reference.year + shift
-        return done(date(year, 1, 1), date(year, 12, 31), "year")
-    if kind == "relative_count":
-        count, unit = _number(parts["count"]), parts["unit"].lower()
-        sign = -1 if parts["rel"].lower() in ("lalu", "yang lalu", "sebelumnya") else 1
-        if unit == "hari":
-            return done(reference + timedelta(days=sign * count))
-        if unit in ("pekan", "minggu"):
-            day = reference + timedelta(weeks=sign * count)
-            monday = day - timedelta(days=day.weekday())
-            return done(monday, monday + timedelta(days=6), "week")
-        if unit == "bulan":
-            year, month = divmod(reference.year * 12 + reference.month - 1 + sign * count, 12)
-            return done(date(year, month + 1, 1), _month_end(year, month + 1), "month")
-        year = reference.year + sign * count
-        return done(date(year, 1, 1), date(year, 12, 31), "year")
-    if kind == "relative_day":
-        shift = {"kemarin lusa": -2, "kemarin": -1, "hari ini": 0, "besok": 1, "lusa": 2}[parts["word"].lower()]
-        return done(reference + timedelta(days=shift))
-    if kind == "weekday_range":
-        shift = {"lalu": -1, "depan": 1, "ini": 0}[parts["rel"].lower()]
-        monday = reference - timedelta(days=reference.weekday()) + timedelta(weeks=shift)
-        return done(monday + timedelta(days=WEEKDAYS[parts["weekday"].lower()]),
-                    monday + timedelta(days=WEEKDAYS[parts["weekday2"].lower()]), "range")
-    if kind == "weekday_week":
-        weekday = WEEKDAYS[parts["weekday"].lower()]
-        if parts.get("unit"):
-            shift = {"lalu": -1, "depan": 1, "ini": 0}[parts["rel"].lower()]
-            monday = reference - timedelta(days=reference.weekday()) + timedelta(weeks=shift)
-            return done(monday + timedelta(days=weekday))
-        ahead = (weekday - reference.weekday()) % 7 or 7  # "Kamis mendatang" said on a Thursday: next week's
-        return done(reference + timedelta(days=ahead))
-    if kind == "weekday":
-        weekday = WEEKDAYS[parts["weekday"].lower()]
-        back = (reference.weekday() - weekday) % 7
-        ahead = (weekday - reference.weekday()) % 7
-        if planned:
-            offset = ahead
-        elif source == "metadata":
-            offset = -back  # published after the day it reports
-        else:
-            offset = ahead if 0 < ahead < back else -back  # an inferred reference may be a day or two early
-        return done(reference + timedelta(days=offset))
-    return result
+    resolver, needs_reference = RESOLVERS[item["kind"]]
+    unresolved = {"date": None, "end": None, "granularity": _granularity(item), "resolved_by": "unresolved",
+                  "check": ""}
+    if needs_reference and reference is None:
+        return unresolved
+    found = resolver(item, reference, "reference" if source == "metadata" else "inferred")
+    return found or unresolved
 
 
 def reference_dates(articles: pd.DataFrame) -> pd.DataFrame:
