@@ -1,7 +1,11 @@
 """The shipped Stanza pipeline: loads offline from the package, finds the seeds' actors, caches."""
 
 import io
+import os
 import shutil
+import subprocess
+import sys
+import textwrap
 
 import pandas as pd
 import pytest
@@ -81,12 +85,31 @@ def test_tag_spans_reads_bio_and_bioes():
         (0, 2, "PER"), (3, 4, "LOC"), (4, 6, "ORG"), (6, 7, "LOC")]
 
 
-def test_pipeline_is_cached_and_offline(nlp):
+def test_pipeline_is_built_once_per_setting(nlp):
     assert load_pipeline() is nlp
     # annotate passes models_dir=None: the same setting spelled otherwise must not load the models again
     assert load_pipeline(models_dir=None) is nlp
     assert load_pipeline(False, str(MODELS_DIR), ner_batch_size=NER_BATCH_SIZE) is nlp
     assert set(nlp.processors) == {"tokenize", "ner"}
+
+
+def test_pipeline_loads_and_tags_with_the_network_blocked(tmp_path):
+    """A fresh process where any connection attempt raises, and no HF_HUB_OFFLINE to lean on."""
+    script = textwrap.dedent("""
+        import socket
+        def refuse(*args, **kwargs):
+            raise OSError("korwatch tried to use the network")
+        socket.socket.connect = socket.socket.connect_ex = socket.create_connection = refuse
+        socket.getaddrinfo = refuse
+        from korwatch_utils.ner import load_pipeline
+        doc = load_pipeline()("Presiden Rusia Vladimir Putin tiba di Pyongyang.")
+        print(sorted((e.text, e.type) for e in doc.ents))
+    """)
+    env = {key: value for key, value in os.environ.items() if key not in ("HF_HUB_OFFLINE", "STANZA_RESOURCES_DIR")}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env={**env, "HOME": str(tmp_path)},
+                          timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "('Vladimir Putin', 'PER')" in done.stdout and "('Pyongyang', 'LOC')" in done.stdout
 
 
 def test_batch_size_changes_speed_not_tags(nlp, seeds_cleaned):
