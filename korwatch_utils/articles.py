@@ -7,6 +7,7 @@ import hashlib
 import io
 import os
 import re
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
@@ -209,7 +210,8 @@ def _read_article(path: Path, *, max_bytes: int) -> dict:
         text = _markdown_to_text(text)
     return {
         **meta,
-        "published_source": "",
+        "published_source": "html" if meta["published"] else "",
+        "modified": _modified_day(path),
         "lang": "",
         "text": text,
         "n_chars": len(text),
@@ -217,6 +219,14 @@ def _read_article(path: Path, *, max_bytes: int) -> dict:
         "encoding": encoding,
         "raw_text": text,
     }
+
+
+def _modified_day(path: Path) -> str:
+    """The file's modification day (ISO): a file is written after its article appeared, so an upper bound."""
+    try:
+        return datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc).date().isoformat()
+    except (OSError, ValueError, OverflowError):
+        return ""
 
 
 def _binary_kind(data: bytes) -> str:
@@ -294,11 +304,14 @@ def _fill_metadata(record: dict, sidecar: dict) -> None:
     for field in METADATA_FIELDS:
         if sidecar.get(field):
             record[field] = sidecar[field]
+    if sidecar.get("published"):
+        record["published_source"] = "metadata"
     if not record["url"]:
         match = _SOURCE_URL.search(record["text"])
         if match:
             record["url"] = match.group(1).rstrip(").,;|")
-    record["published_source"] = "metadata" if record["published"] else "unknown"
+    if not record["published"]:
+        record["published_source"] = "unknown"
 
 
 def _report(path: Path, doc_id: str, status: str, reason: str) -> dict:

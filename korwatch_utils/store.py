@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from korwatch_utils import __version__
-from korwatch_utils.articles import ARTICLE_COLUMNS, DEFAULT_MAX_BYTES, REPORT_COLUMNS, load_articles
+from korwatch_utils.articles import ARTICLE_COLUMNS, DEFAULT_MAX_BYTES, load_articles
 from korwatch_utils.cleaning import clean, load_rules
 from korwatch_utils.data import DATA_DIR
 from korwatch_utils.tables import ANALYSIS_TABLES, TABLES, Table, conform
@@ -40,11 +40,11 @@ ANALYSIS_MODULES = ("articles.py", "cleaning.py", "ner.py", "entities.py", "stan
                     "analysis.py", "tables.py", "data/__init__.py")
 # Migrations from schema version N to N + 1, as SQL statements.
 MIGRATIONS: dict[int, list[str]] = {
-    # 2: reference_dates is called references, events' entities and stance are lists. Stored articles
-    # are analysed again (their analysis changed too), so the old per-article rows go.
-    1: ["DROP TABLE IF EXISTS reference_dates", "DROP TABLE IF EXISTS events",
-        *[f"DELETE FROM {name}" for name in ("articles", "removed", "paragraphs", "sentences", "mentions", "cues",
-                                                "dates")]],
+    # 2: reference_dates is called references (with ambiguous and candidates), events' entities and
+    # stance are lists, articles have a modified day. Every stored article is analysed again (its
+    # analysis changed too), so the version-1 tables go and are made anew.
+    1: [f"DROP TABLE IF EXISTS {name}" for name in ("articles", "load_report", "removed", "paragraphs", "sentences",
+                                                     "mentions", "cues", "reference_dates", "dates", "events")],
 }
 
 
@@ -246,9 +246,11 @@ def code_version(package_dir: Path = PACKAGE_DIR, modules: tuple[str, ...] = ANA
 
     Part of every article's key, so that a korwatch upgrade that changes how
     entities, stance cues or dates are found re-analyses stored articles
-    instead of serving tables from the old code. Hashing the sources needs no
-    version bump that someone could forget; the model's own cache (`ner.annotate`)
-    is keyed separately, so re-analysing costs the steps after the model only.
+    instead of serving tables from the old code, with no version to bump by
+    hand; a test keeps ANALYSIS_MODULES in step with what analysis.py imports.
+    The model's own cache (`ner.annotate`) is keyed separately, so re-analysing
+    costs the steps after the model only. A module listed but missing counts as
+    empty, so a test folder may hold only some of them.
     """
     digest = hashlib.sha256()
     for name in sorted(modules):
@@ -272,5 +274,5 @@ def _config_key(rules: tuple, aliases: pd.DataFrame, model: str) -> str:
 
 def _article_key(row, config: str) -> str:
     """Text, metadata and configuration of one article: when any changes, it is analysed again."""
-    parts = [row.sha256, row.path, row.title, row.outlet, row.url, row.published, config]
+    parts = [row.sha256, row.path, row.title, row.outlet, row.url, row.published, row.modified, config]
     return hashlib.sha256("\n".join(map(str, parts)).encode()).hexdigest()[:20]

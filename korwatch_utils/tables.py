@@ -1,7 +1,10 @@
 """Every table of korwatch, defined once: its columns, their kinds and the order its rows are read in.
 
-The store, the analysis, the CLI and the report read this registry, so a table
-has one name and one shape everywhere. Kinds: str, int, bool, and list (a list
+The store creates and reads its tables from this registry, the analysing
+modules take their column lists from it, and the CLI and the report write what
+`analysis.Analysis` and the store return, so a table has one name and one shape
+everywhere. Views derived from them (entity totals, co-occurrence, the stance
+matrix) are defined by the functions that compute them. Kinds: str, int, bool, and list (a list
 of strings: DuckDB VARCHAR[], a Python list in pandas, joined with "; " only
 when written to CSV).
 """
@@ -36,8 +39,8 @@ def _table(name: str, order: tuple[str, ...], columns: str, per_article: bool = 
 
 TABLES: dict[str, Table] = {table.name: table for table in (
     _table("load_report", ("path",), "path doc_id status reason", per_article=False),
-    _table("articles", ("doc_id",), "doc_id path title outlet url published published_source lang text n_chars "
-           "sha256 encoding raw_text", n_chars="int"),
+    _table("articles", ("doc_id",), "doc_id path title outlet url published published_source modified lang text "
+           "n_chars sha256 encoding raw_text", n_chars="int"),
     _table("removed", ("doc_id", "line_no"), "doc_id line_no text rule", line_no="int"),
     _table("paragraphs", ("doc_id", "line_no"), "doc_id line_no lang rule text", line_no="int"),
     _table("sentences", ("doc_id", "sent_id"), "doc_id sent_id start_char end_char text",
@@ -47,11 +50,13 @@ TABLES: dict[str, Table] = {table.name: table for table in (
     _table("cues", ("doc_id", "start_char", "end_char"), "doc_id sent_id speaker cue category polarity target quote "
            "sentence negated attribution start_char end_char",
            sent_id="int", negated="bool", start_char="int", end_char="int"),
-    _table("references", ("doc_id",), "doc_id reference source evidence"),
+    _table("references", ("doc_id",), "doc_id reference source evidence ambiguous candidates",
+           ambiguous="bool", candidates="list"),
     _table("dates", ("doc_id", "start_char"), "doc_id start_char end_char expression date end granularity "
-           "resolved_by check planned", start_char="int", end_char="int", planned="bool"),
+           "resolved_by check planned ambiguous", start_char="int", end_char="int", planned="bool", ambiguous="bool"),
     _table("events", ("doc_id", "sent_id"), "doc_id sent_id date end granularity expression resolved_by planned "
-           "entities sentence stance", sent_id="int", planned="bool", entities="list", stance="list"),
+           "ambiguous entities sentence stance", sent_id="int", planned="bool", ambiguous="bool", entities="list",
+           stance="list"),
 )}
 # The tables `analysis.analyse` returns, in the order of `analysis.Analysis`.
 ANALYSIS_TABLES = ("sentences", "mentions", "cues", "references", "dates", "events")
@@ -60,11 +65,6 @@ ANALYSIS_TABLES = ("sentences", "mentions", "cues", "references", "dates", "even
 def columns(name: str) -> list[str]:
     """The columns of a table, in order."""
     return TABLES[name].columns
-
-
-def empty(name: str) -> pd.DataFrame:
-    """A table with no rows and its columns."""
-    return conform(name, pd.DataFrame(columns=columns(name)))
 
 
 def conform(table: str | Table, frame: pd.DataFrame, *, sort: bool = False) -> pd.DataFrame:
@@ -82,13 +82,21 @@ def conform(table: str | Table, frame: pd.DataFrame, *, sort: bool = False) -> p
         elif kind == "bool":
             frame[column] = frame[column].astype(bool)
         elif kind == "list":
-            frame[column] = pd.Series([[str(item) for item in value] if value is not None and len(value) else []
-                                       for value in frame[column]], index=frame.index, dtype=object)
+            frame[column] = pd.Series([_as_list(value) for value in frame[column]], index=frame.index, dtype=object)
         else:
             frame[column] = frame[column].fillna("").astype(str)
     if sort:
         frame = frame.sort_values(list(table.order), kind="mergesort")
     return frame.reset_index(drop=True)
+
+
+def _as_list(value) -> list[str]:
+    """A list cell as a list of strings: from a list, a tuple or DuckDB's array; None or NaN is empty."""
+    if isinstance(value, str):
+        raise TypeError(f"a list cell holds the string {value[:40]!r}: korwatch never splits strings into lists")
+    if value is None or (isinstance(value, float) and value != value):
+        return []
+    return [str(item) for item in value]
 
 
 def join_lists(frame: pd.DataFrame) -> pd.DataFrame:

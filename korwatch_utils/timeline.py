@@ -17,6 +17,8 @@ import re
 from collections import defaultdict
 from datetime import date, timedelta
 from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -216,6 +218,8 @@ def _weekday_years(weekday: int, month: int, day: int, low: int, high: int) -> l
     return [y for y in range(low, high + 1) if _valid(y, month, day) and date(y, month, day).weekday() == weekday]
 
 
+# References that are the publication day itself; the others are inferred from the text.
+PUBLISHED_SOURCES = ("metadata", "url", "html")
 PARTS_OF_MONTH = {"awal": (1, 10), "pertengahan": (11, 20), "medio": (11, 20), "akhir": (21, 31)}
 WEEK_SHIFTS = {"lalu": -1, "kemarin": -1, "depan": 1, "ini": 0}
 DAY_SHIFTS = {"kemarin lusa": -2, "kemarin": -1, "hari ini": 0, "besok": 1, "lusa": 2}
@@ -419,30 +423,151 @@ def resolve(item: dict, reference: date | None, source: str) -> dict:
                   "check": ""}
     if needs_reference and reference is None:
         return unresolved
-    found = resolver(item, reference, "reference" if source == "metadata" else "inferred")
+    found = resolver(item, reference, "reference" if source in PUBLISHED_SOURCES else "inferred")
     return found or unresolved
 
 
-def reference_dates(articles: pd.DataFrame) -> pd.DataFrame:
-    """Each article's reference date: published (metadata), else inferred from its text, else unknown.
+EARLIEST_YEAR = 1990  # no reference date is inferred before this year
+TERM_SLACK = timedelta(days=31)
+# Softly, a candidate year is kept within this window around the latest year the text names: an article
+# names its own year or the last, and sometimes the next few ("Asian Games 2018", "Pemilu 2019").
+NAMED_YEAR_WINDOW = (-1, 2)
+NAME_BEFORE_OFFICE_YEARS = 5  # a person is named in the news years before first taking office  # a title may be used a little before or after a term's exact days
+# Titles of the offices in data/officeholders.csv, as Indonesian news writes them before a name.
+OFFICE_TITLES = {
+    "head_of_state": r"Presiden|Pemimpin(?:\s+Tertinggi)?|Kepala\s+Negara",
+    "head_of_government": r"Perdana\s+Menteri|PM|Premier",
+    "foreign_minister": r"Menteri\s+Luar\s+Negeri|Menlu|Menteri\s+Urusan\s+Luar\s+Negeri",
+    "defence_minister": r"Menteri\s+Pertahanan|Menhan",
+    "secretary_general": r"Sekretaris\s+Jenderal|Sekjen",
+}
+# A title after these words is not held now ("mantan Presiden", "calon Presiden").
+NOT_IN_OFFICE = re.compile(r"\b(?:mantan|eks|bekas|calon|capres|cawapres|kandidat|almarhum|mendiang|"
+                           r"pengganti|era|masa|zaman|rezim)\s+$", re.I)
+_YEAR_IN_SENTENCE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+# URL dates in forms htmldate's Y/M/D pattern does not read: cnnindonesia's 14 digits before the
+# article number ("/20160823205431-..."), rimanews' "/read/20170406/", republika's "/17/09/18/" (yy/mm/dd).
+URL_DATE_PATTERNS = [
+    re.compile(r"/(?P<year>(?:19|20)\d\d)(?P<month>[01]\d)(?P<day>[0-3]\d)\d{6}-\d"),
+    re.compile(r"/read/(?P<year>(?:19|20)\d\d)(?P<month>[01]\d)(?P<day>[0-3]\d)/"),
+    re.compile(r"republika\.co\.id/berita/.*?/(?P<year>\d\d)/(?P<month>[01]\d)/(?P<day>[0-3]\d)/"),
+]
 
-    Inference, in order: the latest full date in the text ("Kamis (24/10/2024)");
-    else the year on which every weekday + day-month pair agrees ("Kamis (13 Juni)"
-    is 2024), no earlier than any year the text names, and then the latest
-    past day-month of that year. The evidence column says which.
+
+def url_date(url: str) -> date | None:
+    """The publication day an article's URL carries, if any.
+
+    htmldate's URL reader covers "/2016/08/31/", "/2017-09-18/" (suara, poskotanews,
+    kompas, detik, tempo, okezone, tribunnews ...); URL_DATE_PATTERNS adds the
+    compact forms of cnnindonesia, rimanews and republika.
+    """
+    if not isinstance(url, str) or not url.strip():
+        return None
+    from htmldate.extractors import COMPLETE_URL
+
+    candidates = [match.groups() for match in [COMPLETE_URL.search(url)] if match]
+    for pattern in URL_DATE_PATTERNS:
+        match = pattern.search(url)
+        if match:
+            year = match["year"]
+            candidates.append((year if len(year) == 4 else f"20{year}", match["month"], match["day"]))
+    for year, month, day in candidates:
+        if _valid(int(year), int(month), int(day)) and EARLIEST_YEAR <= int(year) <= date.today().year:
+            return date(int(year), int(month), int(day))
+    return None
+
+
+class _Term(NamedTuple):
+    office: str
+    person: str
+    start: date
+    end: date
+
+
+@lru_cache(maxsize=1)
+def _officeholders() -> tuple[dict[str, list[_Term]], re.Pattern, re.Pattern]:
+    """Terms by folded name (person and aliases), a pattern for "title ... name", and one for full names."""
+    from korwatch_utils.data import DATA_DIR
+
+    table = pd.read_csv(DATA_DIR / "officeholders.csv", comment="#", dtype=str, keep_default_na=False)
+    terms: dict[str, list[_Term]] = defaultdict(list)
+    for row in table.itertuples(index=False):
+        term = _Term(row.office, row.person, date.fromisoformat(row.start),
+                     date.fromisoformat(row.end) if row.end else date.max)
+        for name in {row.person, *filter(None, row.aliases.split("|"))}:
+            terms[name.casefold()].append(term)
+    names = "|".join(re.escape(name) for name in sorted({t.person for ts in terms.values() for t in ts} |
+                                                        set(_aliases(table)), key=len, reverse=True))
+    titles = "|".join(f"(?P<{office}>{pattern})" for office, pattern in OFFICE_TITLES.items())
+    titled = re.compile(rf"(?<![\w-])(?:{titles})(?:\s+[A-Z][\w.'’-]*){{0,3}}?\s+(?P<name>{names})(?![\w-])")
+    full_names = "|".join(re.escape(name) for name in sorted(
+        {name for name in [*table["person"], *_aliases(table)] if " " in name}, key=len, reverse=True))
+    return dict(terms), titled, re.compile(rf"(?<![\w-])(?:{full_names})(?![\w-])")
+
+
+def _aliases(table: pd.DataFrame) -> list[str]:
+    return [alias for aliases in table["aliases"] for alias in aliases.split("|") if alias]
+
+
+def officeholder_evidence(text: str) -> tuple[list[tuple[str, list[tuple[date, date]]]], list[tuple[str, date]]]:
+    """What the officeholders named in a text say about when it was written.
 
     Returns:
-        doc_id, reference (ISO date or ''), source (metadata | inferred | unknown), evidence.
+        titled: ("Presiden Donald Trump", the spans of that person's terms in that office, widened by
+            TERM_SLACK) for each name written after its office's title and not after "mantan", "calon" ...;
+            the article falls inside one of the spans.
+        named: (full name, the day the person first took any listed office) for each full name: a
+            soft lower bound only, since a former officeholder is still named.
     """
-    rows = []
-    for doc_id, text, published in zip(articles["doc_id"], articles["text"],
-                                       articles.get("published", pd.Series([""] * len(articles)))):
-        given = _parse_published(published)
-        if given:
-            rows.append([doc_id, given.isoformat(), "metadata", f"published {published}"])
+    terms, titled_pattern, named_pattern = _officeholders()
+    titled, named = [], []
+    for match in titled_pattern.finditer(text):
+        office = next(office for office in OFFICE_TITLES if match.group(office))
+        if NOT_IN_OFFICE.search(text[max(0, match.start() - 20):match.start()]):
             continue
-        reference, evidence = _infer_reference(scan(text))
-        rows.append([doc_id, _iso(reference), "inferred" if reference else "unknown", evidence])
+        sentence = text[text.rfind(". ", 0, match.start()) + 1:(text.find(". ", match.end()) + 1) or len(text)]
+        if _YEAR_IN_SENTENCE.search(sentence):
+            continue  # "Presiden SBY memberikannya grasi ... pada tahun 2012": the title is of that year
+        spans = [(t.start - TERM_SLACK, min(t.end, date.max - TERM_SLACK) + TERM_SLACK)
+                 for t in terms[match["name"].casefold()] if t.office == office]
+        if spans:
+            titled.append((" ".join(match.group().split()), spans))
+    for match in named_pattern.finditer(text):
+        first = min(t.start for t in terms[match.group().casefold()])
+        named.append((match.group(), first))
+    return titled, named
+
+
+def reference_dates(articles: pd.DataFrame) -> pd.DataFrame:
+    """Each article's reference date, from the strongest evidence it has.
+
+    In order: metadata.csv's published date; a date in the article's URL
+    (`url_date`); an HTML file's own date metadata; else inferred from the
+    text (`infer_reference`: full dates; weekday + date pairs, narrowed by the
+    officeholders the text names with their titles, the years it names and the
+    file's modification day). An inferred date that more than one candidate
+    fits is the likeliest, flagged ambiguous, with the others listed.
+
+    Returns:
+        doc_id, reference (ISO date or ''), source (metadata | url | html | text |
+        inferred | unknown), evidence (in words), ambiguous, candidates (the other
+        dates considered, ISO).
+    """
+    column = lambda name: articles[name] if name in articles else pd.Series([""] * len(articles))  # noqa: E731
+    rows = []
+    for doc_id, text, published, kind, url, modified in zip(
+            articles["doc_id"], articles["text"], column("published"), column("published_source"), column("url"),
+            column("modified")):
+        given = _parse_published(published)
+        from_url = url_date(url)
+        if given and kind != "html":
+            rows.append([doc_id, given.isoformat(), "metadata", f"published {published}", False, []])
+        elif from_url:
+            rows.append([doc_id, from_url.isoformat(), "url", f"the date in the URL {url}", False, []])
+        elif given:
+            rows.append([doc_id, given.isoformat(), "html", f"the HTML page's date metadata: {published}", False, []])
+        else:
+            rows.append([doc_id, *infer_reference(text, _parse_published(modified))])
     return pd.DataFrame(rows, columns=REFERENCE_COLUMNS)
 
 
@@ -455,42 +580,112 @@ def _parse_published(value) -> date | None:
         return _parse_full(value)
 
 
-def _infer_reference(items: tuple[dict, ...]) -> tuple[date | None, str]:
+def _day_month(item: dict) -> tuple[int, int]:
+    month = int(item["parts"]["month"]) if item["kind"] == "numeric" else _month(item["parts"]["month"])
+    return month, int(item["parts"]["day"])
+
+
+def infer_reference(text: str, modified: date | None = None) -> tuple[str, str, str, bool, list[str]]:
+    """The reference date a text implies: (reference, source, evidence, ambiguous, other candidates).
+
+    A weekday + date pair ("Senin (22/8)") fits one year in five, six or eleven,
+    so the candidates are the years in which every pair of the text agrees, each
+    giving the latest day the text reports in that year. They are narrowed:
+    to the terms of officeholders named with their title ("Presiden AS Donald
+    Trump"), never after the file's modification day, and softly (only while
+    a candidate is left) to no earlier than the latest full date the text
+    reports or than a few years before the first term of a person it names, and
+    to NAMED_YEAR_WINDOW around the latest year it names. One candidate left: it is
+    the reference. Several: the one nearest the latest year the text names
+    (else the latest), flagged ambiguous. Without such a pair, the latest full
+    date the text reports is the reference (source text), flagged ambiguous:
+    the article is from that day or later, but a full date is as often a past
+    event as the day of the news.
+    """
+    latest = min(filter(None, [modified, date.today()]))
+    items = scan(text)
     full = []
     for item in items:
         if item["kind"] in ("numeric", "day_month") and item["parts"].get("year") and not item["planned"]:
             resolved = resolve(item, None, "unknown")
-            if resolved["date"]:
+            if resolved["date"] and EARLIEST_YEAR <= resolved["date"].year and resolved["date"] <= latest:
                 full.append((resolved["date"], item["expression"]))
-    if full:
-        latest = max(full)
-        return latest[0], f"latest full date in the text: {latest[1]!r}"
-    pairs = [item for item in items if item["kind"] in ("numeric", "day_month") and item["parts"].get("weekday")]
+    pairs = [item for item in items if item["kind"] in ("numeric", "day_month") and item["parts"].get("weekday")
+             and not item["parts"].get("year")]
+    titled, named = officeholder_evidence(text)
     if not pairs:
-        return None, "no published date, full date or weekday with a date in the text"
-    named_years = [int(item["parts"]["year"]) for item in items if item["parts"].get("year")]
-    low = max(named_years, default=1990)
+        if full:
+            day, expression = max(full)
+            return (day.isoformat(), "text", f"no weekday with a date; the latest full date in the text, "
+                    f"{expression!r}: the article is from that day or later", True, [])
+        note = "; ".join(f"{name!r} narrows it to {_spans_text(spans)}" for name, spans in titled)
+        return "", "unknown", ("no published date, URL date, full date or weekday with a date in the text"
+                               + (f"; {note}" if note else "")), False, []
     years = None
     for item in pairs:
-        month = int(item["parts"]["month"]) if item["kind"] == "numeric" else _month(item["parts"]["month"])
-        fits = set(_weekday_years(WEEKDAYS[item["parts"]["weekday"].lower()], month, int(item["parts"]["day"]),
-                                  low, date.today().year))
+        month, day = _day_month(item)
+        fits = set(_weekday_years(WEEKDAYS[item["parts"]["weekday"].lower()], month, day, EARLIEST_YEAR,
+                                  latest.year))
         years = fits if years is None else years & fits
+    shown = ", ".join(dict.fromkeys(repr(item["expression"]) for item in pairs[:3]))
     if not years:
-        return None, "weekdays and dates in the text agree on no year"
-    year = max(years)
-    past = []
-    for item in items:
-        if item["kind"] in ("numeric", "day_month") and not item["parts"].get("year") and (
-                not item["planned"] or item in pairs):
-            month = int(item["parts"]["month"]) if item["kind"] == "numeric" else _month(item["parts"]["month"])
-            day = int(item["parts"]["day"])
-            if _valid(year, month, day):
-                past.append(date(year, month, day))
-    shown = ", ".join(repr(item["expression"]) for item in pairs)
-    if not past:
-        return None, f"weekdays fix the year {year} but no reported day does: {shown}"
-    return max(past), f"weekday agrees with the date only in {year}: {shown}; latest reported day of that year"
+        return "", "unknown", f"the weekdays and dates in the text ({shown}) agree on no year", False, []
+    candidates = {}
+    for year in sorted(years):
+        days = [date(year, *_day_month(item)) for item in items
+                if item["kind"] in ("numeric", "day_month") and not item["parts"].get("year")
+                and (not item["planned"] or item in pairs) and _valid(year, *_day_month(item))]
+        days = [day for day in days if day <= latest]
+        if days:
+            candidates[year] = max(days)
+    evidence = [f"weekday + date ({shown}) fits {_years_text(candidates)}"]
+    if not candidates:
+        return "", "unknown", evidence[0] + f", none on or before {latest.isoformat()}", False, []
+
+    def narrow(keep, reason: str, hard: bool) -> None:
+        nonlocal candidates
+        kept = {year: day for year, day in candidates.items() if keep(year, day)}
+        if kept and kept != candidates:
+            evidence.append(f"{reason}: {_years_text(kept)}")
+            candidates = kept
+        elif not kept and hard:
+            evidence.append(f"{reason} fits none of them; not used")
+
+    for name, spans in titled:  # the title says the person held the office then
+        narrow(lambda year, day: any(start <= day <= end for start, end in spans), repr(name), hard=True)
+    if full:
+        day, expression = max(full)
+        narrow(lambda year, reported: year >= day.year, f"the text reports {expression!r}", hard=False)
+    if named:
+        name, first = max(named, key=lambda pair: pair[1])
+        narrow(lambda year, day: year >= first.year - NAME_BEFORE_OFFICE_YEARS,
+               f"{name!r} first took office in {first.year}", hard=False)
+    named_years = sorted({int(item["parts"]["year"]) for item in items if item["parts"].get("year")
+                          and not item["planned"] and EARLIEST_YEAR <= int(item["parts"]["year"]) <= latest.year})
+    if named_years:
+        low, high = (named_years[-1] + offset for offset in NAMED_YEAR_WINDOW)
+        narrow(lambda year, day: low <= year <= high, f"the latest year the text names is {named_years[-1]}",
+               hard=False)
+    nearest = (lambda year: (abs(year - named_years[-1]), year)) if named_years else (lambda year: -year)
+    picked = min(candidates, key=nearest)
+    others = [day.isoformat() for year, day in sorted(candidates.items()) if year != picked]
+    if others:
+        evidence.append(f"ambiguous: picked {picked}, " + ("the nearest to the latest year the text names"
+                                                          if named_years else "the latest"))
+    evidence.append("the latest reported day of that year")
+    return candidates[picked].isoformat(), "inferred", "; ".join(evidence), bool(others), others
+
+
+def _years_text(candidates) -> str:
+    years = sorted(candidates)
+    if not years:
+        return "no year"
+    return f"the year {years[0]}" if len(years) == 1 else "the years " + ", ".join(map(str, years))
+
+
+def _spans_text(spans: list[tuple[date, date]]) -> str:
+    return " or ".join(f"{(start + TERM_SLACK).year}-{'' if end.year > 9000 else (end - TERM_SLACK).year}"
+                       for start, end in spans)
 
 
 def find_dates(articles: pd.DataFrame, references: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -506,20 +701,41 @@ def find_dates(articles: pd.DataFrame, references: pd.DataFrame | None = None) -
         resolved_by (explicit | weekday | reference | inferred | unresolved) and
         check (a weekday + date pair: ok, weekday mismatch, weekday fixed the year,
         day and month swapped),
-        planned (a future word such as "akan" comes before it in its sentence).
+        planned (a future word such as "akan" comes before it in its sentence),
+        ambiguous (its date rests on an ambiguous reference, or on a weekday that
+        several years fit).
     """
     references = reference_dates(articles) if references is None else references
-    by_doc = {row.doc_id: (date.fromisoformat(row.reference) if row.reference else None, row.source)
-              for row in references.itertuples(index=False)}
+    by_doc = {row.doc_id: (date.fromisoformat(row.reference) if row.reference else None, row.source,
+                           bool(row.ambiguous)) for row in references.itertuples(index=False)}
     rows = []
     for doc_id, text in zip(articles["doc_id"], articles["text"]):
-        reference, source = by_doc.get(doc_id, (None, "unknown"))
+        reference, source, uncertain = by_doc.get(doc_id, (None, "unknown", False))
         for item in scan(text):
             resolved = resolve(item, reference, source)
+            ambiguous = resolved["resolved_by"] in ("inferred", "weekday") and (uncertain or reference is None)
             rows.append([doc_id, item["start"], item["end"], item["expression"], _iso(resolved["date"]),
                          _iso(resolved["end"]), resolved["granularity"], resolved["resolved_by"], resolved["check"],
-                         item["planned"]])
+                         item["planned"], ambiguous])
     return pd.DataFrame(rows, columns=DATE_COLUMNS)
+
+
+def dates_to_settle(references: pd.DataFrame, articles: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The articles whose reference date is ambiguous or unknown, and what would settle it.
+
+    Returns:
+        doc_id, file (when `articles` gives paths), reference, source, candidates, evidence, settle.
+    """
+    chosen = references[references["ambiguous"] | (references["source"] == "unknown")]
+    files = dict(zip(articles["doc_id"], articles["path"].map(lambda path: Path(path).name))) \
+        if articles is not None and "path" in articles else {}
+    return pd.DataFrame({
+        "doc_id": chosen["doc_id"], "file": chosen["doc_id"].map(lambda doc: files.get(doc, "")),
+        "reference": chosen["reference"], "source": chosen["source"], "candidates": chosen["candidates"],
+        "evidence": chosen["evidence"],
+        "settle": [f"a published date for {files.get(doc) or doc} in metadata.csv (or its url, if the URL "
+                   "carries the date)" for doc in chosen["doc_id"]],
+    }).reset_index(drop=True)
 
 
 def stance_labels(cues: pd.DataFrame) -> dict[tuple[str, int], list[str]]:
@@ -541,6 +757,7 @@ def timeline(articles: pd.DataFrame, mentions: pd.DataFrame, cues: pd.DataFrame,
 
     Returns:
         doc_id, sent_id, date, end, granularity, expression, resolved_by, planned,
+        ambiguous (dated against an ambiguous reference: see `find_dates`),
         entities (a list of canonical names, in order of appearance), sentence,
         stance (a list: `stance_labels` of the sentence's cues).
     """
@@ -562,18 +779,21 @@ def timeline(articles: pd.DataFrame, mentions: pd.DataFrame, cues: pd.DataFrame,
         chosen = next((d for d in inside if d.date), inside[0])
         key = (sentence.doc_id, sentence.sent_id)
         rows.append([sentence.doc_id, sentence.sent_id, chosen.date, chosen.end, chosen.granularity,
-                     chosen.expression, chosen.resolved_by, bool(chosen.planned),
+                     chosen.expression, chosen.resolved_by, bool(chosen.planned), bool(chosen.ambiguous),
                      list(dict.fromkeys(entities_by_sentence.get(key, ()))), sentence.text, labels.get(key, [])])
     return pd.DataFrame(rows, columns=EVENT_COLUMNS)
 
 
 def filter_events(events: pd.DataFrame, *, entities=None, start: str | None = None, end: str | None = None,
-                  dated_only: bool = False) -> pd.DataFrame:
+                  dated_only: bool = False, hide_ambiguous: bool = False) -> pd.DataFrame:
     """Events naming any of the entities, and overlapping [start, end] (ISO dates; None: open).
 
-    An unresolved event (no date) is kept only when no date range is given and dated_only is False.
+    An unresolved event (no date) is kept only when no date range is given and dated_only is False;
+    hide_ambiguous drops events dated against an ambiguous reference.
     """
     keep = pd.Series(True, index=events.index)
+    if hide_ambiguous:
+        keep &= ~events["ambiguous"]
     if entities:
         wanted = set(entities)
         keep &= events["entities"].map(lambda names: bool(wanted.intersection(names)))

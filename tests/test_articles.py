@@ -165,7 +165,7 @@ def test_html_uses_trafilatura_text_and_metadata(tmp_path):
     row = articles.iloc[0]
     assert "Kim Jong Un menyambutnya" in row.text and "Beranda" not in row.text
     assert (row.title, row.url, row.published, row.published_source) == (
-        "Putin ke Pyongyang", "https://contoh.id/putin", "2024-06-18", "metadata")
+        "Putin ke Pyongyang", "https://contoh.id/putin", "2024-06-18", "html")
 
 
 def test_sidecar_wins_and_text_fills_gaps(tmp_path):

@@ -145,7 +145,9 @@ def test_code_version_follows_analysis_sources_and_not_display_code(tmp_path):
     for display in ("plots.py", "report.py", "widgets.py", "cli.py", "render.py"):
         (tmp_path / display).write_text("CHANGED = True\n")
     assert store_module.code_version(tmp_path) == third
-    assert store_module.code_version() != first  # the default is the installed package's own sources
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "__init__.py").write_text("DATA_DIR = None\n")
+    assert store_module.code_version(tmp_path) != third  # the data loader is analysis code too
 
 
 def test_an_analysts_alias_file_reanalyses_everything(folder, tmp_path):
@@ -215,13 +217,46 @@ def test_schema_version_is_checked_and_migrated(tmp_path, monkeypatch):
         Store(path)
     with duckdb.connect(str(path)) as con:
         con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
-    # A future schema: version 2 adds a column; opening a version-1 store migrates it.
+    # A future schema that adds a column: opening the current store migrates it.
     monkeypatch.setattr(store_module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
     monkeypatch.setattr(store_module, "MIGRATIONS", {SCHEMA_VERSION: ["ALTER TABLE articles ADD COLUMN note VARCHAR"]})
     migrated = Store(path)
     assert migrated.meta()["schema_version"] == str(SCHEMA_VERSION + 1)
     with duckdb.connect(str(path)) as con:
         assert "note" in [row[0] for row in con.execute("DESCRIBE articles").fetchall()]
+
+
+def test_a_version_1_store_is_migrated_and_analysed_again(folder, tmp_path):
+    import duckdb
+
+    path = tmp_path / "k.duckdb"
+    with duckdb.connect(str(path)) as con:  # what korwatch's schema 1 wrote, with one stored article
+        con.execute("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+        con.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+        con.execute("CREATE TABLE articles (doc_id VARCHAR, store_key VARCHAR)")
+        con.execute("INSERT INTO articles VALUES ('000_123b081560ab25d8', 'old-key')")
+        con.execute("CREATE TABLE reference_dates (doc_id VARCHAR, reference VARCHAR, source VARCHAR, evidence VARCHAR)")
+        con.execute("CREATE TABLE events (doc_id VARCHAR, entities VARCHAR, stance VARCHAR)")
+        con.execute("INSERT INTO events VALUES ('000_123b081560ab25d8', 'Korea Utara; Rusia', '')")
+    store = Store(path)
+    assert store.meta()["schema_version"] == str(SCHEMA_VERSION) and store.table("articles").empty
+    with duckdb.connect(str(path)) as con:
+        tables = {row[0] for row in con.execute("SHOW TABLES").fetchall()}
+        kinds = dict(con.execute("SELECT column_name, data_type FROM information_schema.columns "
+                                 "WHERE table_name = 'events'").fetchall())
+    assert "reference_dates" not in tables and "references" in tables and kinds["entities"] == "VARCHAR[]"
+    assert len(store.sync(folder, progress=False).new) == 5
+    assert_same_as_fresh_analysis(store, folder)
+
+
+def test_every_module_analysis_imports_keys_the_store():
+    import ast
+
+    package = store_module.PACKAGE_DIR
+    imported = {node.module.split(".")[1] for node in ast.walk(ast.parse((package / "analysis.py").read_text()))
+                if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("korwatch_utils.")}
+    listed = {name.removesuffix(".py").split("/")[0] for name in store_module.ANALYSIS_MODULES}
+    assert imported <= listed and all((package / name).is_file() for name in store_module.ANALYSIS_MODULES)
 
 
 def test_default_store_sits_beside_the_input(tmp_path):

@@ -5,8 +5,16 @@ import io
 import pandas as pd
 import pytest
 
+from datetime import date
+
+from korwatch_utils.analysis import analyse
 from korwatch_utils.cli import main
-from korwatch_utils.timeline import DATE_COLUMNS, EVENT_COLUMNS, find_dates, reference_dates, scan, timeline
+from korwatch_utils.plots import timeline_chart
+from korwatch_utils.tables import join_lists
+from korwatch_utils.timeline import (
+    DATE_COLUMNS, EVENT_COLUMNS, PATTERNS, RESOLVERS, dates_to_settle, filter_events, find_dates, infer_reference, reference_dates, scan,
+    timeline, url_date,
+)
 
 
 def dates_in(text: str, published: str = "") -> pd.DataFrame:
@@ -43,9 +51,29 @@ def first(text: str, published: str = "") -> tuple:
     ("ditemukan 19 Juni lalu", ("19 Juni lalu", "2023-06-19", "2023-06-19", "day", "reference")),
     ("berangkat akhir bulan ini", ("akhir bulan ini", "2024-06-21", "2024-06-30", "range", "reference")),
     ("tiba kemarin", ("kemarin", "2024-06-13", "2024-06-13", "day", "reference")),
+    ("tiba kemarin lusa", ("kemarin lusa", "2024-06-12", "2024-06-12", "day", "reference")),
+    ("berangkat lusa", ("lusa", "2024-06-16", "2024-06-16", "day", "reference")),
+    ("bertemu Senin sampai Kamis pekan depan",
+     ("Senin sampai Kamis pekan depan", "2024-06-17", "2024-06-20", "range", "reference")),
+    ("tiba hari Kamis pekan depan", ("hari Kamis pekan depan", "2024-06-20", "2024-06-20", "day", "reference")),
+    ("datang Kamis mendatang", ("Kamis mendatang", "2024-06-20", "2024-06-20", "day", "reference")),
+    ("tiba besok Jumat", ("besok Jumat", "2024-06-21", "2024-06-21", "day", "reference")),  # said on a Friday
+    ("terjadi dua bulan lalu", ("dua bulan lalu", "2024-04-01", "2024-04-30", "month", "reference")),
+    ("dibangun lima tahun lalu", ("lima tahun lalu", "2019-01-01", "2019-12-31", "year", "reference")),
+    ("digelar medio Juni", ("medio Juni", "2024-06-11", "2024-06-20", "range", "reference")),
 ])
 def test_expression_forms(text, expected):
     assert first(text, "2024-06-14") == expected
+
+
+@pytest.mark.parametrize("text", ["bertemu pekan lalu", "tiba kemarin lusa", "bertemu Senin sampai Kamis pekan depan",
+                                  "datang Kamis mendatang", "terjadi dua bulan lalu", "berbicara pada hari Rabu"])
+def test_relative_forms_stay_unresolved_without_a_reference(text):
+    assert first(text)[1:] == ("", "", first(text, "2024-06-14")[3], "unresolved")
+
+
+def test_every_pattern_kind_has_a_resolver():
+    assert {kind for kind, _ in PATTERNS} == set(RESOLVERS)
 
 
 def test_day_slash_month_takes_the_reference_year():
@@ -165,10 +193,103 @@ def test_seed_events_carry_entities_and_stance(seed_events):
     assert not seed_events.sentence.str.contains("July 22, 2024").any()  # the comment's timestamp was boilerplate
 
 
-def test_cli_timeline_writes_the_events_table(capsys, seeds_dir, tmp_path, monkeypatch):
+def test_cli_timeline_writes_the_events_table_with_lists_joined(capsys, seeds_dir, seeds_cleaned, tmp_path,
+                                                                 monkeypatch):
     monkeypatch.setenv("KORWATCH_CACHE", str(tmp_path))
     assert main(["timeline", str(seeds_dir)]) == 0
-    frame = pd.read_csv(io.StringIO(capsys.readouterr().out), keep_default_na=False)
-    assert list(frame.columns[:10]) == ["doc_id", "sent_id", "date", "end", "granularity", "expression",
-                                        "resolved_by", "planned", "entities", "sentence"]
-    assert "1961-01-01" in set(frame.date)
+    frame = pd.read_csv(io.StringIO(capsys.readouterr().out), keep_default_na=False, dtype=str)
+    expected = join_lists(analyse(seeds_cleaned.articles).events).astype(str)
+    pd.testing.assert_frame_equal(frame, expected)
+    assert "1961-01-01" in set(frame.date) and frame.entities.str.contains("; ").any()
+    assert not frame.entities.str.startswith("[").any()
+
+
+# (URL, the day it carries): each outlet's form; None where the URL carries no date.
+URLS = [
+    ("http://www.cnnindonesia.com/internasional/20160823205431-106-153279/korut-uji-rudal/", "2016-08-23"),
+    ("http://www.suara.com/news/2016/08/31/181222/putin-tiba", "2016-08-31"),
+    ("http://poskotanews.com/2017/09/18/kalahkan-real-madrid/", "2017-09-18"),
+    ("https://internasional.kompas.com/read/2017/09/18/10402821/korea-utara", "2017-09-18"),
+    ("https://news.detik.com/internasional/2016/08/23/korut-kembali", "2016-08-23"),
+    ("https://dunia.tempo.co/read/news/2016/08/23/118798/rusia", "2016-08-23"),
+    ("https://news.okezone.com/read/2017/09/18/18/1778469/kim-jong-un", "2017-09-18"),
+    ("https://www.tribunnews.com/internasional/2017/09/18/putin-dan-kim", "2017-09-18"),
+    ("http://rimanews.com/internasional/read/20170406/322240/korut", "2017-04-06"),
+    ("https://www.republika.co.id/berita/internasional/global/17/09/18/owg2yx-korut-tembakkan-rudal", "2017-09-18"),
+    ("https://www.liputan6.com/global/read/3074950/korut-luncurkan-rudal", None),
+    ("https://www.antaranews.com/berita/659644/korut", None),
+    ("https://kumparan.com/berita-dunia/korut-luncurkan-rudal", None),
+]
+
+
+@pytest.mark.parametrize("url, day", URLS)
+def test_url_date_reads_each_outlets_form(url, day):
+    found = url_date(url)
+    assert (found.isoformat() if found else None) == day
+
+
+def test_a_date_in_the_url_is_the_reference_when_published_is_empty():
+    articles = pd.DataFrame({"doc_id": ["a"], "text": ["Korut menembakkan rudal pada Senin (22/8)."],
+                             "published": [""], "published_source": ["unknown"], "modified": [""],
+                             "url": [URLS[0][0]]})
+    row = reference_dates(articles).iloc[0]
+    assert (row.reference, row.source, bool(row.ambiguous)) == ("2016-08-23", "url", False)
+
+
+def test_weekday_and_date_keep_every_fitting_year_and_never_say_only():
+    text = "Korut menembakkan rudal pada Senin (22/8) pagi."
+    reference, source, evidence, ambiguous, candidates = infer_reference(text, date(2026, 11, 1))
+    assert source == "inferred" and ambiguous
+    assert {"2016-08-22", "2022-08-22"} <= {reference, *candidates}
+    assert "only" not in evidence and "2016" in evidence and "2022" in evidence
+
+
+def test_a_titled_officeholder_narrows_the_year():
+    text = "Presiden AS Donald Trump mengecam uji coba rudal Korut pada Jumat (7/4)."
+    reference, source, evidence, ambiguous, candidates = infer_reference(text, date(2026, 11, 1))
+    assert reference == "2017-04-07" and not ambiguous and not candidates
+    assert "Donald Trump" in evidence
+
+
+def test_a_former_or_dated_title_does_not_narrow():
+    for text in ("Mantan Presiden AS Donald Trump mengecam uji coba rudal Korut pada Jumat (7/4).",
+                 "Presiden AS Donald Trump pada 2019 bertemu Kim. Korut menguji rudal pada Jumat (7/4)."):
+        assert infer_reference(text, date(2026, 11, 1))[3], text  # still ambiguous
+
+
+def test_the_modification_day_is_an_upper_bound_only():
+    text = "Korut menembakkan rudal pada Senin (22/8) pagi."
+    assert infer_reference(text, date(2017, 1, 1))[0] == "2016-08-22"  # 2022 is after the file was written
+    reference, _, _, ambiguous, _ = infer_reference(text, date(2016, 8, 20))
+    assert reference != "2016-08-20" and reference < "2016-08-20"  # never the modification day itself
+    assert ambiguous
+
+
+def test_a_full_date_alone_is_a_flagged_lower_bound():
+    reference, source, evidence, ambiguous, _ = infer_reference("Perjanjian itu diteken pada 12 Juli 2017.")
+    assert (reference, source, ambiguous) == ("2017-07-12", "text", True) and "or later" in evidence
+
+
+def test_an_ambiguous_reference_flags_its_events_and_the_chart():
+    articles = pd.DataFrame({"doc_id": ["a"], "text": ["Korut menembakkan rudal pada Senin (22/8) pagi."],
+                             "published": [""]})
+    sentences = pd.DataFrame({"doc_id": ["a"], "sent_id": [0], "start_char": [0], "end_char": [48],
+                              "text": [articles.text[0]]})
+    mentions = pd.DataFrame(columns=["doc_id", "sent_id", "start_char", "end_char", "text", "type", "entity"])
+    cues = pd.DataFrame(columns=["doc_id", "sent_id", "speaker", "category", "target"])
+    events = timeline(articles, mentions, cues, sentences)
+    assert events.ambiguous.tolist() == [True]
+    figure = timeline_chart(events)
+    hatched = [c for ax in figure.axes for c in ax.collections if c.get_gid() == "ambiguous"]
+    assert len(hatched) == 1 and len(hatched[0].get_offsets()) == 1
+    assert filter_events(events, hide_ambiguous=True).empty
+    settle = dates_to_settle(reference_dates(articles))
+    assert settle.doc_id.tolist() == ["a"] and "metadata.csv" in settle.settle[0]
+
+
+def test_the_seeds_june_2024_stays_2024(seeds_cleaned):
+    references = reference_dates(seeds_cleaned.articles)
+    dates = find_dates(seeds_cleaned.articles, references)
+    june = dates[dates.expression.str.contains("Juni") & (dates.date != "")]
+    assert len(june) and june.date.str.startswith("2024").all()
+    assert "metadata" not in set(references.source)  # the seeds have no published dates: all of this is inferred

@@ -1,4 +1,8 @@
-"""korwatch's editable data files (CSV lexicons and tables), and the one place that reads them."""
+"""korwatch's editable data files (CSV lexicons and tables): where they are, and the shared ones read once.
+
+Loaders that also take an analyst's file (aliases, cue lexicon, boilerplate rules) live beside the code that
+uses them and read the shipped file from DATA_DIR.
+"""
 
 from __future__ import annotations
 
