@@ -36,6 +36,7 @@ def run_once(source: Path, out: Path) -> dict:
     from korwatch_utils.entities import cooccurrence, entity_table
     from korwatch_utils.report import html_report
     from korwatch_utils.stance import stance_matrix
+    from korwatch_utils.tables import join_lists
     from korwatch_utils.store import Store, default_store_path
 
     start = time.perf_counter()
@@ -48,7 +49,7 @@ def run_once(source: Path, out: Path) -> dict:
               "cooccurrence": cooccurrence(analysis.mentions), "stance_matrix": stance_matrix(analysis.cues),
               **analysis._asdict()}
     for name, frame in frames.items():
-        pd.DataFrame(frame).to_csv(out / f"{name}.csv", index=False)
+        join_lists(pd.DataFrame(frame)).to_csv(out / f"{name}.csv", index=False)
     (out / "report.html").write_text(html_report(str(source), store.table("load_report"), cleaned, analysis,
                                                  pairs=frames["cooccurrence"]))
     total = time.perf_counter() - start

@@ -20,7 +20,7 @@ from korwatch_utils.report import html_report
 from korwatch_utils.stance import CATEGORIES, filter_cues, stance_matrix
 from korwatch_utils.store import Store, StoreError, default_store_path
 from korwatch_utils.tables import join_lists
-from korwatch_utils.timeline import find_dates, reference_dates
+from korwatch_utils.timeline import dates_to_settle, find_dates, reference_dates
 
 CLEAN_COLUMNS = ["doc_id", "title", "published", "outlet", "url", "lang", "n_chars", "text"]
 NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
@@ -170,9 +170,13 @@ TABLE_COMMANDS = {
                         lambda cleaned, args: suggest_aliases(_entity_mentions(cleaned, args))),
     "stance-matrix": ("Write speaker x target counts of stance cues by polarity (speaker, target, negative, neutral, "
                       "positive, total) as CSV.", lambda cleaned, args: stance_matrix(_analysis(cleaned, args).cues)),
-    "references": ("Write each article's reference date (doc_id, reference, source, evidence) as CSV: published, "
-                   "else inferred from the text, else unknown.",
+    "references": ("Write each article's reference date (doc_id, reference, source, evidence, ambiguous, "
+                   "candidates) as CSV: published, else the URL's or the HTML page's date, else inferred from the "
+                   "text, else unknown.",
                    lambda cleaned, args: reference_dates(cleaned.articles)),
+    "dates-to-settle": ("Write the articles whose reference date is ambiguous or unknown (doc_id, file, reference, "
+                        "source, candidates, evidence, settle) as CSV, with what would settle each.",
+                        lambda cleaned, args: dates_to_settle(reference_dates(cleaned.articles), cleaned.articles)),
     "dates": ("Write every date expression (doc_id, start_char, end_char, expression, date, end, granularity, "
               "resolved_by, check, planned) as CSV.", lambda cleaned, args: find_dates(cleaned.articles)),
     "timeline": ("Write the events table (doc_id, sent_id, date, end, granularity, expression, resolved_by, "

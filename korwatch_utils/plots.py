@@ -100,7 +100,8 @@ def timeline_chart(events: pd.DataFrame, colour_by: str = "entity", max_colours:
 
     Returns:
         The Figure: one panel per cluster of dates, so 1961, 2000 and 2024 are all readable.
-        A range (e.g. "19 dan 20 Juni") is a bar from its start to its end; a planned event is hollow.
+        A range (e.g. "19 dan 20 Juni") is a bar from its start to its end; a planned event is hollow;
+        an event dated against an ambiguous reference is hatched (its scatter has gid "ambiguous").
     """
     import matplotlib.dates as mdates
 
@@ -114,14 +115,15 @@ def timeline_chart(events: pd.DataFrame, colour_by: str = "entity", max_colours:
     dated["stop"] = pd.to_datetime(dated["end"].where(dated["end"] != "", dated["date"]))
     dated["key"] = ([names[0] if names else "(no entity)" for names in dated["entities"]]
                     if colour_by == "entity" else dated["doc_id"])
-    title = "Dated events (hollow: planned; bars: ranges)"
+    title = "Dated events (hollow: planned; hatched: ambiguous year; bars: ranges)"
     if dated["doc_id"].nunique() > max_rows:
         counts = pd.Series([e for names in dated["entities"] for e in names], dtype=str).value_counts()
         top = list(counts.index[:max_rows])
         dated["doc_id"] = dated["entities"].map(
             lambda names: next((e for e in names if e in top), ""))
         dated = dated[dated["doc_id"] != ""]
-        title = f"Dated events of the {len(top)} entities named in most of them (hollow: planned; bars: ranges)"
+        title = (f"Dated events of the {len(top)} entities named in most of them (hollow: planned; hatched: "
+                 "ambiguous year; bars: ranges)")
     palette = plt.get_cmap("tab10").colors
     common = dated["key"].value_counts().index[:max_colours]
     colours = {key: palette[i % len(palette)] for i, key in enumerate(common)}
@@ -145,8 +147,13 @@ def timeline_chart(events: pd.DataFrame, colour_by: str = "entity", max_colours:
         if ranged.any():  # one call per panel: drawing thousands of events stays quick
             ax.hlines(ys[ranged], chosen["start"][ranged], chosen["stop"][ranged], linewidth=5, alpha=0.6,
                       colors=[c for c, r in zip(edge, ranged) if r])
-        ax.scatter(chosen["start"], ys, s=64, edgecolors=edge, zorder=3,
-                   facecolors=["white" if planned else colour for planned, colour in zip(chosen["planned"], edge)])
+        faces = ["white" if planned else colour for planned, colour in zip(chosen["planned"], edge)]
+        for ambiguous in (False, True):  # dates resting on an ambiguous reference: hatched, apart
+            keep = (chosen["ambiguous"] == ambiguous).to_numpy()
+            if keep.any():
+                ax.scatter(chosen["start"][keep], ys[keep], s=64, zorder=3, hatch="/////" if ambiguous else None,
+                           edgecolors=[c for c, k in zip(edge, keep) if k], gid="ambiguous" if ambiguous else "dated",
+                           facecolors=["white" if ambiguous else f for f, k in zip(faces, keep) if k])
         for start, y, key in zip(chosen["start"], ys, chosen["key"]):
             if y in labelled and start - labelled[y] < min_gap:
                 continue

@@ -33,6 +33,13 @@ def _rows(frame, limit: int = 200) -> str:
     return note + table_html(frame.head(limit))
 
 
+def _settle_note(references) -> str:
+    ambiguous, unknown = int(references["ambiguous"].sum()), int((references["source"] == "unknown").sum())
+    return escape(f"{len(references)} articles: {ambiguous} with an ambiguous reference date (their events are "
+                  f"hatched in the timeline), {unknown} with none (dates without a year stay unresolved). A "
+                  "published date in metadata.csv settles either.")
+
+
 def html_report(source: str, load_report, cleaned, analysis, top_n: int = 20, pairs=None) -> str:
     """The report as one HTML page (figures inline as PNG), for sharing a run without Jupyter.
 
@@ -56,7 +63,7 @@ def html_report(source: str, load_report, cleaned, analysis, top_n: int = 20, pa
         ("Stance: speaker x target", _figure(stance_heatmaps(matrix)) + table_html(matrix.head(top_n * 2))),
         ("Stance cues", _rows(analysis.cues[["doc_id", "speaker", "cue", "category", "polarity", "target",
                                               "sentence"]])),
-        ("Reference dates", _rows(analysis.references)),
+        ("Reference dates", f"<p>{_settle_note(analysis.references)}</p>" + _rows(analysis.references)),
         ("Timeline", _figure(timeline_chart(events)) + _rows(events[
             ["doc_id", "date", "end", "expression", "resolved_by", "planned", "entities", "stance", "sentence"]])),
     ]

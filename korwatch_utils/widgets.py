@@ -134,11 +134,13 @@ class TimelineExplorer:
     Attributes:
         entities: SelectMultiple of entities (nothing selected: all).
         dates: SelectionRangeSlider over the events' dates.
+        hide_ambiguous: Checkbox hiding events dated against an ambiguous reference.
         events: the events shown now; figure: the timeline shown now.
         chart, table: the Output and HTML panes; widget: the whole explorer, for `display()`.
     """
 
-    COLUMNS = ["doc_id", "date", "end", "granularity", "expression", "resolved_by", "planned", "entities", "stance"]
+    COLUMNS = ["doc_id", "date", "end", "granularity", "expression", "resolved_by", "planned", "ambiguous", "entities",
+               "stance"]
 
     def __init__(self, events, colour_by: str = "entity"):
         self.all_events = events
@@ -148,20 +150,22 @@ class TimelineExplorer:
         days = sorted(set(events.loc[events["date"] != "", "date"])) or [""]
         self.dates = widgets.SelectionRangeSlider(options=days, index=(0, len(days) - 1), description="Dates",
                                                   layout=widgets.Layout(width="70%"), continuous_update=False)
+        self.hide_ambiguous = widgets.Checkbox(value=False, description="Hide dates with an ambiguous year")
         self.chart = widgets.Output()
         self.table = widgets.HTML()
         self.events = events
         self.figure = None
-        for control in (self.entities, self.dates):
+        for control in (self.entities, self.dates, self.hide_ambiguous):
             control.observe(self.redraw, names="value")
-        self.widget = widgets.VBox([widgets.HBox([self.entities]), self.dates, self.chart, self.table])
+        self.widget = widgets.VBox([widgets.HBox([self.entities, self.hide_ambiguous]), self.dates, self.chart,
+                                    self.table])
         self.redraw()
 
     def redraw(self, change=None) -> None:
         """Filter the events and redraw the timeline and the table."""
         start, end = self.dates.value
         self.events = filter_events(self.all_events, entities=self.entities.value, start=start or None,
-                                    end=end or None)
+                                    end=end or None, hide_ambiguous=self.hide_ambiguous.value)
         self.figure = timeline_chart(self.events, self.colour_by)
         self.chart.clear_output(wait=True)
         with self.chart:

@@ -164,7 +164,7 @@ def test_notebook_04_entity_filter_redraws_timeline_and_table(browser, lab):
         ".filter(t => t.innerText.includes('resolved_by')).pop(); return t && t.querySelectorAll('tbody tr').length < n; }",
         arg=[rows_before], timeout=STEP_TIMEOUT)
     table = explorer_table(page, "resolved_by")
-    entities = table.locator("tbody tr td:nth-child(8)").all_inner_texts()
+    entities = table.locator("tbody tr td:nth-child(9)").all_inner_texts()  # TimelineExplorer.COLUMNS
     assert entities and all("Kim Jong Un" in cell for cell in entities)
     assert chart_source(page) != chart_before
     if SCREENSHOTS:
