@@ -212,6 +212,7 @@ def _read_article(path: Path, *, max_bytes: int) -> dict:
         **meta,
         "published_source": "html" if meta["published"] else "",
         "modified": _modified_day(path),
+        "dateline": "",
         "lang": "",
         "text": text,
         "n_chars": len(text),

@@ -171,9 +171,10 @@ def clean(articles: pd.DataFrame, *, rules: Iterable[Rule] | None = None) -> Cle
         out.at[index, "text"] = doc["text"]
         out.at[index, "n_chars"] = len(doc["text"])
         out.at[index, "lang"] = doc["lang"]
-        for field in ("title", "url"):
+        for field in ("title", "url", "outlet"):
             if not article[field] and doc[field]:
                 out.at[index, field] = doc[field]
+        out.at[index, "dateline"] = doc["dateline"]
         removed_rows.extend({"doc_id": article["doc_id"], **row} for row in doc["removed"])
         paragraph_rows.extend({"doc_id": article["doc_id"], **row} for row in doc["paragraphs"])
     removed = pd.DataFrame(removed_rows, columns=REMOVED_COLUMNS)
@@ -225,6 +226,12 @@ def _clean_one(article: pd.Series, rules: tuple[Rule, ...]) -> dict:
             cut_at = i + 1
 
     title = _strip_title(article, lines, kept_text, verdict)
+    dateline = outlet = ""
+    if kept_text:  # the story's first line may open with a dateline ("Jakarta, CNN Indonesia --")
+        first = min(kept_text)
+        kept_text[first], dateline, outlet, fragment = split_dateline(kept_text[first])
+        if fragment:
+            cuts.setdefault(first, []).append({"line_no": first + 1, "text": fragment, "rule": "dateline"})
     removed = [{"line_no": i + 1, "text": lines[i], "rule": rule} for i, rule in verdict.items()]
     removed += [cut for i in kept_text for cut in cuts.get(i, [])]
     removed.sort(key=lambda row: row["line_no"])
@@ -242,9 +249,42 @@ def _clean_one(article: pd.Series, rules: tuple[Rule, ...]) -> dict:
         "lang": max(sorted(lang_chars), key=lang_chars.get) if lang_chars else "",
         "title": title,
         "url": url,
+        "dateline": dateline,
+        "outlet": outlet,
         "removed": removed,
         "paragraphs": paragraphs,
     }
+
+
+_PLACE = r"[A-Z][A-Za-z.'-]+(?:\s+[A-Z][A-Za-z.'-]+){0,2}"
+_OUTLET = r"[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2}"
+_SITES = (r"[A-Z][A-Za-z0-9]+\.(?:com|co\.id|id|net|tv)|Rimanews|Okezone|Liputan6|Antaranews|Tribunnews|"
+          r"Sindonews|Kumparan|Republika|Detik|Tempo|Kompas")
+_DASH = r"(?:--|–|—|-)"
+# An opening dateline or credit, written by hand: news sites put it before the first sentence in a
+# handful of shapes, and no library reads Indonesian ones. Each names the place, the outlet or both.
+DATELINES = [
+    re.compile(rf"^(?P<place>{_PLACE})\s*,\s*(?P<outlet>{_OUTLET})\s*{_DASH}\s*"),  # Jakarta, CNN Indonesia --
+    re.compile(rf"^(?P<place>{_PLACE})\s*\((?P<outlet>[^()\n]{{2,30}})\)\s*(?:{_DASH}|:)\s*"),  # London (ANTARA News) -
+    re.compile(rf"^(?P<place>[A-Z][A-Z.'-]+(?:\s+[A-Z][A-Z.'-]+){{0,2}})\s*(?:{_DASH}|:)\s*"),  # SEOUL: / BANGLADESH–
+    re.compile(rf"^(?P<outlet>{_SITES})\s*{_DASH}\s*(?=[A-Z\"“])"),  # Suara.com-, Rimanews-
+    re.compile(r"^\((?P<outlet>Antara|ANTARA|Reuters|AFP|AP|Xinhua|Yonhap)\)\s*(?:--|–|—|-)?\s*"),  # (Antara)
+]
+
+
+def split_dateline(line: str) -> tuple[str, str, str, str]:
+    """The first body line without its dateline: (rest, place, outlet, the dateline as written).
+
+    "Jakarta, CNN Indonesia -- Presiden ..." gives ("Presiden ...", "Jakarta", "CNN Indonesia", "Jakarta,
+    CNN Indonesia --"); a line without one comes back whole with three empty strings.
+    """
+    for pattern in DATELINES:
+        match = pattern.match(line)
+        if match and match.end() < len(line):
+            groups = match.groupdict()
+            return line[match.end():], (groups.get("place") or "").strip(), (groups.get("outlet") or "").strip(), \
+                match.group().strip()
+    return line, "", "", ""
 
 
 def _cut_inline(text: str, rule: Rule) -> tuple[str, list[str]]:

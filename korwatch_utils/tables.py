@@ -39,8 +39,8 @@ def _table(name: str, order: tuple[str, ...], columns: str, per_article: bool = 
 
 TABLES: dict[str, Table] = {table.name: table for table in (
     _table("load_report", ("path",), "path doc_id status reason", per_article=False),
-    _table("articles", ("doc_id",), "doc_id path title outlet url published published_source modified lang text "
-           "n_chars sha256 encoding raw_text", n_chars="int"),
+    _table("articles", ("doc_id",), "doc_id path title outlet url published published_source modified dateline lang "
+           "text n_chars sha256 encoding raw_text", n_chars="int"),
     _table("removed", ("doc_id", "line_no"), "doc_id line_no text rule", line_no="int"),
     _table("paragraphs", ("doc_id", "line_no"), "doc_id line_no lang rule text", line_no="int"),
     _table("sentences", ("doc_id", "sent_id"), "doc_id sent_id start_char end_char text",
@@ -48,8 +48,8 @@ TABLES: dict[str, Table] = {table.name: table for table in (
     _table("mentions", ("doc_id", "start_char", "end_char"), "doc_id sent_id start_char end_char text type entity",
            sent_id="int", start_char="int", end_char="int"),
     _table("cues", ("doc_id", "start_char", "end_char"), "doc_id sent_id speaker cue category polarity target quote "
-           "sentence negated attribution start_char end_char",
-           sent_id="int", negated="bool", start_char="int", end_char="int"),
+           "sentence negated hedged attribution start_char end_char",
+           sent_id="int", negated="bool", hedged="bool", start_char="int", end_char="int"),
     _table("references", ("doc_id",), "doc_id reference source evidence ambiguous candidates",
            ambiguous="bool", candidates="list"),
     _table("dates", ("doc_id", "start_char"), "doc_id start_char end_char expression date end granularity "

@@ -6,7 +6,7 @@ import pytest
 from korwatch_utils.articles import ARTICLE_COLUMNS, load_articles
 from korwatch_utils.cleaning import (
     clean, detect_language, fix_mojibake, foreign_paragraphs, load_rules, normalize, normalize_quotes,
-    normalize_whitespace, removed_by_rule, size_summary,
+    normalize_whitespace, removed_by_rule, size_summary, split_dateline,
 )
 
 LEAD = "Kementerian Luar Negeri Korea Selatan mendesak penarikan segera pasukan Korea Utara dari Rusia."
@@ -205,3 +205,32 @@ def test_line_removed_whole_is_recorded_once_even_after_an_inline_cut(tmp_path):
     cleaned = clean_text(tmp_path, f"Putin Tiba di Pyongyang [iklan_1]\n\n{LEAD}\n\n{TAIL}\n")
     assert cleaned.removed[["line_no", "rule"]].values.tolist() == [[1, "title"]]
     assert cleaned.articles.loc[0, "title"] == "Putin Tiba di Pyongyang"
+
+
+@pytest.mark.parametrize("line, place, outlet, rest", [
+    ("Jakarta, CNN Indonesia -- Presiden Joko Widodo tiba.", "Jakarta", "CNN Indonesia", "Presiden Joko Widodo tiba."),
+    ("London (ANTARA News) - Inggris mengecam Rusia.", "London", "ANTARA News", "Inggris mengecam Rusia."),
+    ("SEOUL: Korea Selatan menyatakan keprihatinan.", "SEOUL", "", "Korea Selatan menyatakan keprihatinan."),
+    ("BANGLADESH– Pemerintah Bangladesh memanggil duta besar.", "BANGLADESH", "", "Pemerintah Bangladesh memanggil duta besar."),
+    ("Suara.com-Presiden Amerika Serikat Donald Trump tiba.", "", "Suara.com", "Presiden Amerika Serikat Donald Trump tiba."),
+    ("Rimanews-Amerika Serikat mengirim tentara.", "", "Rimanews", "Amerika Serikat mengirim tentara."),
+    ("(Antara) - Korea Utara menembakkan rudal.", "", "Antara", "Korea Utara menembakkan rudal."),
+])
+def test_each_dateline_form_is_split_off(line, place, outlet, rest):
+    assert split_dateline(line)[:3] == (rest, place, outlet)
+
+
+@pytest.mark.parametrize("line", ["Presiden Joko Widodo (Jokowi) mengatakan bahwa Korut mengancam.",
+                                  "Presiden Barcelona, Josep Maria Bartomeu mengatakan.", "Al-Qaeda menyerang pangkalan."])
+def test_a_first_sentence_without_a_dateline_is_left_whole(line):
+    assert split_dateline(line) == (line, "", "", "")
+
+
+def test_the_dateline_goes_to_its_columns_and_out_of_the_text_while_a_source_in_the_body_stays(tmp_path):
+    (tmp_path / "a.txt").write_text("Jakarta, CNN Indonesia -- Korea Utara menembakkan rudal, seperti dikutip "
+                                    "Reuters.\n\nSeoul mengecam uji coba itu.\n", encoding="utf-8")
+    cleaned = clean(load_articles(tmp_path).articles)
+    article = cleaned.articles.iloc[0]
+    assert (article.dateline, article.outlet) == ("Jakarta", "CNN Indonesia")
+    assert article.text.startswith("Korea Utara menembakkan") and "dikutip Reuters" in article.text
+    assert cleaned.removed.loc[cleaned.removed.rule == "dateline", "text"].tolist() == ["Jakarta, CNN Indonesia --"]

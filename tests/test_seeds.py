@@ -22,6 +22,7 @@ BOILERPLATE = {
     "002_0e14fa672863eebd": [
         ("Korea Selatan Murka Rusia dan Korea Utara Jalin Pakta Pertahanan", "title"),
         ("Korea Selatan Murka Rusia dan Korea Utara Jalin Pakta Pertahanan", "repeated_title"),
+        ("SEOUL:", "dateline"),
         ("Comments", "comment_section"),
         ("No comments yet.", "comment_section"),
         ("Tinggalkan Balasan", "comment_section"),
@@ -53,7 +54,11 @@ def _body_lines(raw: str, boilerplate: list[tuple[str, str]]) -> list[str]:
     """The seed's lines that are article body: all lines minus the boilerplate, credits cut."""
     body = []
     for line in normalize(raw).split("\n"):
-        if not line or any(line.startswith(start) for start, rule in boilerplate if not start.startswith("(")):
+        for start, rule in boilerplate:
+            if rule == "dateline" and line.startswith(start):  # cut from the start; the story stays
+                line = line[len(start):].lstrip()
+        if not line or any(line.startswith(start) for start, rule in boilerplate
+                           if not start.startswith("(") and rule != "dateline"):
             continue
         for start, _ in boilerplate:
             if start.startswith("(") and line.endswith(start):
