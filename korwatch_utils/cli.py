@@ -17,7 +17,7 @@ from korwatch_utils.entities import (
 )
 from korwatch_utils.ner import ENTITY_TYPES, ModelFilesError
 from korwatch_utils.report import html_report
-from korwatch_utils.stance import CATEGORIES, filter_cues, stance_matrix
+from korwatch_utils.stance import STANCE_CATEGORIES, filter_cues, stance_matrix
 from korwatch_utils.store import Store, StoreError, default_store_path
 from korwatch_utils.tables import join_lists
 from korwatch_utils.timeline import dates_to_settle, find_dates, reference_dates
@@ -73,7 +73,7 @@ def _parser() -> argparse.ArgumentParser:
                      "target, quote, sentence, negated, attribution, start_char, end_char) as CSV.")
     stance.add_argument("--speaker", action="append", help="keep cues of this speaker (repeatable)")
     stance.add_argument("--target", action="append", help="keep cues towards this target (repeatable)")
-    stance.add_argument("--category", action="append", choices=CATEGORIES, help="keep this category (repeatable)")
+    stance.add_argument("--category", action="append", choices=STANCE_CATEGORIES, help="keep this category (repeatable)")
     totals = command("entity-totals", _entity_totals,
                      "Write entity totals over all articles (entity, type, mentions, articles) as CSV, "
                      "with the filters of notebook 02's widgets.")

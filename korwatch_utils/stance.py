@@ -22,6 +22,8 @@ from korwatch_utils.tables import columns
 
 CATEGORIES = ("condemn", "accuse", "concern", "warn", "threaten", "urge", "deny", "reject", "agree", "support",
               "commit", "claim", "hedge")
+# hedge is the reporter's ("dikabarkan", "diduga"), no actor's: it flags the sentence's cues (`hedged`), never a row.
+STANCE_CATEGORIES = CATEGORIES[:-1]
 CUE_COLUMNS = columns("cues")
 WORD = re.compile(r"\w+(?:-\w+)*")
 # Words that open another clause or stand for another subject: a name before them is not the cue's subject.
@@ -197,7 +199,7 @@ class _Document:
         words = [(m.group(), m.start() + start, m.end() + start) for m in WORD.finditer(self.text[start:end])]
         inside_name = [self._in_mention(w_start) for _, w_start, _ in words]
         texts = [w for w, _, _ in words]
-        found, i, previous_speaker = [], 0, None
+        found, i, previous_speaker, hedged = [], 0, None, False
         while i < len(words):
             hit = None if inside_name[i] else lexicon.match(texts, i)
             if hit is None:
@@ -208,6 +210,10 @@ class _Document:
                 i += size
                 continue
             cue_start, cue_end = words[i][1], words[i + size - 1][2]
+            if entry.category == "hedge":  # the reporter's, not an actor's: a flag on the sentence's cues
+                hedged = True
+                i += size
+                continue
             mention, via, target = self._attribute(words[i][0], entry, cue_start, cue_end, start, end,
                                                    previous_speaker)
             speaker = mention.entity if mention else ""
@@ -217,12 +223,15 @@ class _Document:
             found.append({
                 "speaker": speaker, "cue": self.text[cue_start:cue_end], "category": entry.category,
                 "polarity": _flip(entry.polarity) if negated else entry.polarity, "target": target,
-                "quote": self.text[quote[0]:quote[1]] if quote else "", "negated": negated, "attribution": via,
+                "quote": self.text[quote[0]:quote[1]] if quote else "", "negated": negated, "hedged": False,
+                "attribution": via,
                 "start_char": cue_start, "end_char": cue_end,
             })
             if mention and via in ("active", "coordinated", "referring"):
                 previous_speaker = (mention, cue_end)
             i += size
+        for row in found:
+            row["hedged"] = hedged
         return found
 
     def _attribute(self, word: str, entry: Cue, cue_start: int, cue_end: int, sent_start: int, sent_end: int,
@@ -237,11 +246,6 @@ class _Document:
             speaker = self._mention_at(cue_end + agent.end(), in_sentence) if agent else None
             name = speaker.entity if speaker else ""
             return speaker, "passive", target.entity if target else self._target_after(cue_end, in_sentence, name)
-        if entry.category == "hedge":  # the one who hedges is the source, not the actor hedged about
-            speaker, via = self._speaker_from_context(cue_start, sent_start, in_sentence, None)
-            subject = self._subject(cue_start, sent_start, in_sentence)
-            target = subject.entity if subject else self._target_after(cue_end, in_sentence, "")
-            return speaker, via, target
         nominal = entry.match == "lemma" and _is_nominal(lower, stem)
         speaker, via = None, ""
         if nominal:

@@ -9,7 +9,7 @@ from korwatch_utils.cli import main
 from korwatch_utils.entities import canonicalize
 from korwatch_utils.ner import MENTION_COLUMNS
 from korwatch_utils.render import cue_sentences_html
-from korwatch_utils.stance import CATEGORIES, CUE_COLUMNS, filter_cues, lemma, load_cues, stance_cues, stance_matrix
+from korwatch_utils.stance import CATEGORIES, CUE_COLUMNS, STANCE_CATEGORIES, filter_cues, lemma, load_cues, stance_cues, stance_matrix
 
 
 def cues_of(text: str, names: list[tuple[str, str]]) -> pd.DataFrame:
@@ -150,15 +150,17 @@ def test_nominal_cues_take_the_actor_after_them():
             ("Amerika Serikat", "dukungan", "support", "Ukraina")} <= found(cues)
 
 
-def test_negation_flips_polarity_and_hedges_have_no_actor_speaker():
+def test_negation_flips_polarity_and_a_hedge_flags_its_sentence_without_a_row():
     text = ("Tiongkok tidak mendukung sanksi terhadap Korea Utara.\n"
-            "Kim Jong Un dikabarkan akan bertemu dengan Vladimir Putin.\n"
+            "Kim Jong Un dikabarkan mengecam Vladimir Putin.\n"
             "Putin memperingatkan Korea Selatan, mengklaim bahwa Seoul \"tidak perlu khawatir\".")
     cues = cues_of(text, [("Tiongkok", "LOC"), ("Korea Utara", "LOC"), ("Kim Jong Un", "PER"),
                           ("Vladimir Putin", "PER"), ("Putin", "PER"), ("Korea Selatan", "LOC"), ("Seoul", "LOC")])
     rows = cues.set_index("cue")
     assert rows.loc["mendukung", ["speaker", "polarity", "negated"]].tolist() == ["Tiongkok", "negative", True]
-    assert rows.loc["dikabarkan", ["speaker", "category", "target"]].tolist() == ["", "hedge", "Kim Jong Un"]
+    assert "dikabarkan" not in rows.index and "hedge" not in set(cues.category)  # the reporter's, no stance
+    assert rows.loc["mengecam", ["speaker", "hedged"]].tolist() == ["Kim Jong Un", True]
+    assert not rows.loc["mendukung", "hedged"]
     assert rows.loc["mengklaim", ["speaker", "attribution"]].tolist() == ["Vladimir Putin", "coordinated"]
     assert rows.loc["khawatir", ["polarity", "negated"]].tolist() == ["positive", True]
 
@@ -206,7 +208,7 @@ def test_seed_cases(seed_cues, doc, speaker, category, target):
 
 def test_seed_cues_table_and_matrix(seed_cues):
     assert list(seed_cues.columns) == CUE_COLUMNS
-    assert set(seed_cues.category) == set(CATEGORIES)
+    assert set(seed_cues.category) == set(STANCE_CATEGORIES) == set(CATEGORIES) - {"hedge"}
     texts = dict(zip(seed_cues.doc_id, seed_cues.sentence))
     assert all(cue in sentence for cue, sentence in zip(seed_cues.cue, seed_cues.sentence))
     assert texts
@@ -240,3 +242,9 @@ def test_no_cues_gives_empty_tables_and_figure():
     matrix = stance_matrix(cues)
     assert matrix.empty and list(matrix.columns) == ["speaker", "target", "negative", "neutral", "positive", "total"]
     assert "no cue" in stance_heatmaps(matrix).axes[0].get_title()
+
+
+@pytest.mark.parametrize("phrase", list(load_cues().query("match == 'exclude'").cue))
+def test_each_excluded_sense_gives_no_cue(phrase):
+    cues = cues_of(f"Korea Utara {phrase} Rusia.", [("Korea Utara", "LOC"), ("Rusia", "LOC")])
+    assert not any(set(cue.lower().split()) & set(phrase.lower().split()) for cue in cues.cue), phrase
