@@ -5,13 +5,17 @@ changed or deleted (by a key over the text, its metadata, korwatch's code and
 data files and the model version), analyses only those, in chunks, each chunk in
 one transaction: an interrupted run leaves whole chunks or nothing, and the
 next run finishes the work. `Store(path).tables()` reads everything back.
-A connection is opened per call and closed after it, so several notebooks
-can share one store.
+A connection is opened per call and closed after it, and a sync holds the
+store only while it reads keys or commits a chunk, so notebooks and a second
+run can share one store: a process that finds it locked waits (saying so once)
+and goes on, or stops with a one-line StoreError after `busy_timeout` seconds.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -29,6 +33,10 @@ from korwatch_utils.tables import ANALYSIS_TABLES, TABLES, Table, conform
 SCHEMA_VERSION = 2
 PACKAGE_DIR = Path(__file__).resolve().parent
 STORE_FILE = "korwatch.duckdb"
+# A process that finds the store locked by another waits this long, polling, before giving up with a
+# one-line error (KORWATCH_BUSY_TIMEOUT seconds overrides it).
+DEFAULT_BUSY_TIMEOUT = float(os.environ.get("KORWATCH_BUSY_TIMEOUT", 600))
+BUSY_POLL_SECONDS = 0.25
 # The store's tables: korwatch's, with each article's store key beside it.
 STORED = {**TABLES, "articles": Table("articles", {**TABLES["articles"].kinds, "store_key": "str"},
                                       TABLES["articles"].order)}
@@ -86,8 +94,9 @@ def _q(name: str) -> str:
 class Store:
     """One DuckDB file with korwatch's tables; see the module docstring."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT):
         self.path = Path(path)
+        self.busy_timeout = busy_timeout
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as con:
             self._ensure_schema(con)
@@ -96,7 +105,26 @@ class Store:
     def _connect(self):
         import duckdb
 
-        con = duckdb.connect(str(self.path))
+        waited, said = 0.0, False
+        while True:
+            try:
+                con = duckdb.connect(str(self.path))
+                break
+            except duckdb.IOException as error:  # another process holds the write lock
+                if "lock" not in str(error).lower():
+                    raise StoreError(f"{self.path} cannot be opened: {str(error).splitlines()[0]}") from None
+                if waited >= self.busy_timeout:
+                    raise StoreError(f"store busy: another korwatch process has been writing to {self.path} for "
+                                     f"{waited:.0f} s; try again when it has finished") from None
+                if not said:
+                    print("store busy: another korwatch process is writing; waiting", file=sys.stderr)
+                    said = True
+                pause = min(BUSY_POLL_SECONDS, self.busy_timeout - waited)
+                time.sleep(pause)
+                waited += pause
+            except duckdb.Error as error:
+                raise StoreError(f"{self.path} is not a korwatch store DuckDB can read: "
+                                 f"{str(error).splitlines()[0]}") from None
         try:
             yield con
         finally:
@@ -149,7 +177,9 @@ class Store:
         config = _config_key(rules, aliases, model_version())
         articles = loaded.articles.assign(store_key=[
             _article_key(row, config) for row in loaded.articles.itertuples(index=False)])
-        with self._connect() as con:  # one connection for the whole sync: connecting costs ~15 ms
+        # The store is opened only to read keys and to commit each chunk (~15 ms each): between commits a
+        # notebook or a second run can use it.
+        with self._connect() as con:
             stored = dict(con.execute("SELECT doc_id, store_key FROM articles").fetchall())
             current = dict(zip(articles["doc_id"], articles["store_key"]))
             report.deleted = sorted(set(stored) - set(current))
@@ -166,24 +196,26 @@ class Store:
             self._set_meta(con, "config", config)
             con.commit()
 
-            todo = articles[articles["doc_id"].isin(report.new + report.changed)]
-            chunks = [todo.iloc[i:i + chunk_size] for i in range(0, len(todo), chunk_size)]
-            if progress and chunks:
-                from tqdm.auto import tqdm
+        todo = articles[articles["doc_id"].isin(report.new + report.changed)]
+        chunks = [todo.iloc[i:i + chunk_size] for i in range(0, len(todo), chunk_size)]
+        if progress and chunks:
+            from tqdm.auto import tqdm
 
-                chunks = tqdm(chunks, desc="analysing articles", unit="chunk")
-            for chunk in chunks:
-                step = time.perf_counter()
-                cleaned = clean(chunk[ARTICLE_COLUMNS], rules=rules)
-                report.seconds["clean"] = report.seconds.get("clean", 0) + time.perf_counter() - step
-                tables, seconds = analyse_batch(cleaned.articles, aliases)
-                for name, value in seconds.items():
-                    report.seconds[name] = report.seconds.get(name, 0) + value
-                tables.update(removed=cleaned.removed, paragraphs=cleaned.paragraphs,
-                              articles=cleaned.articles.assign(store_key=chunk["store_key"].to_numpy()))
-                step = time.perf_counter()
+            chunks = tqdm(chunks, desc="analysing articles", unit="chunk")
+        for chunk in chunks:
+            step = time.perf_counter()
+            cleaned = clean(chunk[ARTICLE_COLUMNS], rules=rules)
+            report.seconds["clean"] = report.seconds.get("clean", 0) + time.perf_counter() - step
+            tables, seconds = analyse_batch(cleaned.articles, aliases)
+            for name, value in seconds.items():
+                report.seconds[name] = report.seconds.get(name, 0) + value
+            tables.update(removed=cleaned.removed, paragraphs=cleaned.paragraphs,
+                          articles=cleaned.articles.assign(store_key=chunk["store_key"].to_numpy()))
+            step = time.perf_counter()
+            with self._connect() as con:
                 self._write_chunk(con, list(chunk["doc_id"]), tables)
-                report.seconds["write"] = report.seconds.get("write", 0) + time.perf_counter() - step
+            report.seconds["write"] = report.seconds.get("write", 0) + time.perf_counter() - step
+        with self._connect() as con:
             self._set_meta(con, "last_sync", datetime.now(timezone.utc).isoformat(timespec="seconds"))
         report.seconds["total"] = time.perf_counter() - started
         return report

@@ -261,3 +261,57 @@ def test_every_module_analysis_imports_keys_the_store():
 
 def test_default_store_sits_beside_the_input(tmp_path):
     assert default_store_path(tmp_path / "berita") == tmp_path / "berita.korwatch" / "korwatch.duckdb"
+
+
+SYNC = textwrap.dedent("""
+    import sys
+    from korwatch_utils.store import Store
+    report = Store(sys.argv[1]).sync(sys.argv[2], chunk_size=1, progress=False)
+    print(len(report.new) + len(report.changed) + report.unchanged)
+""")
+HOLD_LOCK = textwrap.dedent("""
+    import sys, time, duckdb
+    con = duckdb.connect(sys.argv[1])
+    print("locked", flush=True)
+    time.sleep(float(sys.argv[2]))
+""")
+
+
+def test_two_syncs_at_once_both_succeed(folder, tmp_path):
+    path = tmp_path / "k.duckdb"
+    Store(path)
+    runs = [subprocess.Popen([sys.executable, "-c", SYNC, str(path), str(folder)], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    results = [run.communicate(timeout=600) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], [err[-1500:] for _, err in results]
+    assert all(out.strip() == "5" and "Traceback" not in err for out, err in results)
+    assert_same_as_fresh_analysis(Store(path), folder)
+
+
+def test_a_notebook_style_read_during_a_sync_succeeds(folder, tmp_path):
+    path = tmp_path / "k.duckdb"
+    Store(path)
+    run = subprocess.Popen([sys.executable, "-c", SYNC, str(path), str(folder)], stderr=subprocess.PIPE, text=True)
+    seen = set()
+    while run.poll() is None:
+        seen.add(len(Store(path).table("articles")))  # waits while a chunk is being committed
+    assert run.wait() == 0
+    assert len(Store(path).table("articles")) == 5 and seen <= {0, 1, 2, 3, 4, 5}
+
+
+def test_a_store_busy_past_the_limit_stops_with_one_line_and_status_2(folder, tmp_path):
+    path = tmp_path / "k.duckdb"
+    Store(path)
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(path), "30"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        done = subprocess.run([sys.executable, "-m", "korwatch_utils.cli", "run", str(folder), "--store", str(path),
+                               "--out", str(tmp_path / "out")], capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "KORWATCH_BUSY_TIMEOUT": "1"})
+    finally:
+        holder.kill()
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert lines == ["store busy: another korwatch process is writing; waiting",
+                     f"korwatch: error: store busy: another korwatch process has been writing to {path} for 1 s; "
+                     "try again when it has finished"]
