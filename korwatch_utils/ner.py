@@ -165,7 +165,7 @@ def annotate(articles: pd.DataFrame, *, models_dir: str | None = None, cache_dir
             results[index] = table
             if use_cache:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                tmp = path.with_suffix(".tmp")
+                tmp = path.with_suffix(f".{os.getpid()}.tmp")  # two processes may write the same entry
                 tmp.write_text(json.dumps(table, ensure_ascii=False), encoding="utf-8")
                 tmp.replace(path)  # atomic: an interrupted run leaves no half-written entry
 
