@@ -82,6 +82,20 @@ def _parser() -> argparse.ArgumentParser:
     totals.add_argument("--doc", action="append", metavar="DOC_ID", help="count only this article (repeatable)")
     totals.add_argument("--search", default="", help="keep names containing this text")
     totals.add_argument("--no-merge", action="store_true", help="count names as written, without aliases")
+    fetch = commands.add_parser(
+        "fetch", help="Download articles (URLs, RSS/Atom feeds, or files listing them) into a folder.",
+        description="Download articles into FOLDER as .txt files with rows in its metadata.csv (file, published, "
+        "outlet, url, title), politely: a User-Agent naming korwatch, robots.txt respected, a pause between "
+        "requests to one host, timeouts. A URL already in metadata.csv is not fetched again. Writes the fetch "
+        "report (source, url, status, reason, file) as CSV; exit status 0 when anything was fetched or nothing "
+        "failed, 1 when everything failed.")
+    fetch.add_argument("source", nargs="+", metavar="SOURCE", help="an article URL, a feed URL, or a file of URLs")
+    fetch.add_argument("--into", required=True, metavar="FOLDER", help="the folder of articles to add to")
+    fetch.add_argument("--delay", type=float, default=1.0, help="seconds between requests to one host (default 1)")
+    fetch.add_argument("--timeout", type=float, default=20.0, help="seconds to wait for a page (default 20)")
+    fetch.add_argument("--max-mb", type=float, default=DEFAULT_MAX_BYTES / 1e6,
+                       help="skip pages larger than this many MB (default %(default)s)")
+    fetch.set_defaults(handler=_fetch)
     run = command("run", _run, "Bring the store up to date with the folder (only new and changed articles are "
                   "analysed), then write CSVs, report.html and the executed notebooks to --out.")
     run.add_argument("--out", default="outputs", help="output folder (default %(default)s)")
@@ -184,6 +198,18 @@ TABLE_COMMANDS = {
                  "with '; '.",
                  lambda cleaned, args: _analysis(cleaned, args).events),
 }
+
+
+def _fetch(args) -> int:
+    from korwatch_utils.fetch import Fetcher, fetch
+
+    report = fetch(args.source, args.into, fetcher=Fetcher(delay=args.delay, timeout=args.timeout,
+                                                          max_bytes=int(args.max_mb * 1e6)))
+    _write(report)
+    fetched, failed = (report["status"] == "fetched").sum(), (report["status"] == "failed").sum()
+    print(f"fetched {fetched} article(s) into {args.into}; {failed} failed, "
+          f"{(report['status'] == 'known').sum()} already there", file=sys.stderr)
+    return 0 if fetched or not failed else 1
 
 
 def _run(args) -> int:
