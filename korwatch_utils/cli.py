@@ -24,6 +24,7 @@ from korwatch_utils.timeline import dates_to_settle, find_dates, reference_dates
 
 CLEAN_COLUMNS = ["doc_id", "title", "published", "outlet", "url", "lang", "n_chars", "text"]
 NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+NOTEBOOK_CELL_TIMEOUT = 1800  # seconds one notebook cell may take in `korwatch run` before the run stops
 
 
 class UsageError(Exception):
@@ -212,9 +213,22 @@ def _fetch(args) -> int:
     return 0 if fetched or not failed else 1
 
 
-def _run(args) -> int:
+def _execute_notebook(notebook: Path, output: Path, parameters: dict) -> None:
+    """Execute one notebook with papermill, passing it only the parameters its parameters cell declares."""
+    import nbformat
     import papermill  # imported here: only `run` needs it, and it is slow to import
 
+    declared = papermill.inspect_notebook(str(notebook))
+    papermill.execute_notebook(
+        str(notebook), str(output), parameters={name: value for name, value in parameters.items() if name in declared},
+        cwd=str(notebook.parent), progress_bar=False, execution_timeout=NOTEBOOK_CELL_TIMEOUT,
+    )
+    executed = nbformat.read(output, as_version=4)
+    if executed.metadata.pop("widgets", None) is not None:  # the saved widget state shows the seeds' articles
+        nbformat.write(executed, output)
+
+
+def _run(args) -> int:
     if len(args.path) != 1 or not Path(args.path[0]).is_dir():
         raise UsageError("run takes one folder of articles")
     source = Path(args.path[0]).resolve()
@@ -249,14 +263,12 @@ def _run(args) -> int:
             join_lists(tables[name]).to_csv(out / f"{name}.csv", index=False)
     parameters = {"input_dir": str(source), "rules_file": str(Path(args.rules).resolve()) if args.rules else None,
                   "aliases_file": str(Path(args.aliases).resolve()) if args.aliases else None,
-                  "store_path": str(store_path.resolve())}
+                  "store_path": str(store_path.resolve()),
+                  # Widgets need a browser; headless, a widget cell can also stall the notebook client
+                  # (jupyter/nbclient#312), so the executed copies show the static views only.
+                  "interactive": False}
     for notebook in tqdm(notebooks, desc="executing notebooks", unit="notebook"):
-        declared = papermill.inspect_notebook(str(notebook))  # pass each notebook only what it declares
-        papermill.execute_notebook(
-            str(notebook), str(out / notebook.name),
-            parameters={name: value for name, value in parameters.items() if name in declared},
-            cwd=str(notebook.parent), progress_bar=False,
-        )
+        _execute_notebook(notebook, out / notebook.name, parameters)
     print(f"wrote {len(tables)} CSVs, report.html and {len(notebooks)} notebooks to {out}", file=sys.stderr)
     return 0
 
