@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 INPUT ?= seeds
 OUT ?= outputs
-NBVAL := --nbval-lax --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg
+NBVAL := --nbval-lax --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg --nbval-cell-timeout=600
 
 .DEFAULT_GOAL := help
 
@@ -38,7 +38,7 @@ lab: $(STAMP)
 
 ## notebooks: re-execute the committed notebooks in place (after changing the package or the seeds)
 notebooks: $(STAMP)
-	cd notebooks && for nb in [0-9][0-9]_*.ipynb; do HF_HUB_OFFLINE=1 ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace $$nb || exit 1; done
+	cd notebooks && for nb in [0-9][0-9]_*.ipynb; do HF_HUB_OFFLINE=1 ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=600 $$nb || exit 1; done
 
 ## models: rebuild the shipped Stanza models from ../shared/data (DATA=... for another folder); resumable
 DATA ?= ../shared/data
