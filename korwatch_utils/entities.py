@@ -19,8 +19,8 @@ import pandas as pd
 from korwatch_utils.data import DATA_DIR, titles
 
 ALIAS_COLUMNS = ["alias", "entity", "type"]
-ENTITY_COLUMNS = ["doc_id", "entity", "type", "mentions"]
-TOTAL_COLUMNS = ["entity", "type", "mentions", "articles"]
+ENTITY_COLUMNS = ["doc_id", "entity", "type", "code", "mentions"]
+TOTAL_COLUMNS = ["entity", "type", "code", "mentions", "articles"]
 COOCCURRENCE_COLUMNS = ["entity_a", "entity_b", "sentences", "articles", "doc_ids"]
 SUGGESTION_COLUMNS = ["alias", "entity", "type", "score", "reason", "alias_mentions", "entity_mentions"]
 _HYPHENS = re.compile(r"[-\u2010-\u2015]")
@@ -386,16 +386,21 @@ def _resolve_short_names(frame, names, resolved) -> list[tuple[str, str]]:
 
 
 def entity_table(mentions: pd.DataFrame) -> pd.DataFrame:
-    """doc_id, entity, type, mentions: one row per article and entity, most mentioned first."""
+    """doc_id, entity, type, code, mentions: one row per article and entity, most mentioned first.
+
+    code is a country's ISO 3166-1 alpha-3 code (`countries.country_code`), '' for other entities.
+    """
+    from korwatch_utils.countries import add_country_codes  # it reads this module's fold
+
     named = mentions[mentions["entity"] != ""]
     table = named.groupby(["doc_id", "entity", "type"], sort=False).size().reset_index(name="mentions")
-    return table.sort_values(["doc_id", "mentions", "entity"], ascending=[True, False, True],
-                             ignore_index=True)[ENTITY_COLUMNS]
+    return add_country_codes(table).sort_values(["doc_id", "mentions", "entity"], ascending=[True, False, True],
+                                                ignore_index=True)[ENTITY_COLUMNS]
 
 
 def entity_totals(table: pd.DataFrame) -> pd.DataFrame:
-    """entity, type, mentions, articles over the whole corpus, from `entity_table`'s rows."""
-    totals = table.groupby(["entity", "type"], sort=False).agg(
+    """entity, type, code, mentions, articles over the whole corpus, from `entity_table`'s rows."""
+    totals = table.groupby(["entity", "type", "code"], sort=False).agg(
         mentions=("mentions", "sum"), articles=("doc_id", "nunique")).reset_index()
     return totals.sort_values(["mentions", "articles", "entity"], ascending=[False, False, True],
                               ignore_index=True)[TOTAL_COLUMNS]

@@ -11,6 +11,7 @@ from korwatch_utils.entities import (
     find_known_names, fold, load_aliases, mentions_per_article, name_places_after_people, strip_name,
     suggest_aliases,
 )
+from korwatch_utils.countries import country_code
 from korwatch_utils.ner import MENTION_COLUMNS
 
 
@@ -171,11 +172,11 @@ def test_tables_count_per_article_pair_and_total():
     frame = canonicalize(frame)
     table = entity_table(frame)
     assert list(table.columns) == ENTITY_COLUMNS
-    assert table.values.tolist() == [["a", "Vladimir Putin", "PER", 2], ["a", "Kim", "PER", 1],
-                                     ["a", "Pyongyang", "LOC", 1], ["b", "Moskow", "LOC", 1],
-                                     ["b", "Vladimir Putin", "PER", 1]]
+    assert table.values.tolist() == [["a", "Vladimir Putin", "PER", "", 2], ["a", "Kim", "PER", "", 1],
+                                     ["a", "Pyongyang", "LOC", "", 1], ["b", "Moskow", "LOC", "", 1],
+                                     ["b", "Vladimir Putin", "PER", "", 1]]
     totals = entity_totals(table)
-    assert totals.iloc[0].tolist() == ["Vladimir Putin", "PER", 3, 2]
+    assert totals.iloc[0].tolist() == ["Vladimir Putin", "PER", "", 3, 2]
     pairs = cooccurrence(frame)
     shared = pairs.set_index(["entity_a", "entity_b"])
     assert shared.loc[("Kim", "Vladimir Putin"), "sentences"] == 1
@@ -272,12 +273,14 @@ def test_seed_entity_tables_name_the_actors_once_each(seeds_mentions, doc_id):
     assert rows.entity.map(fold).is_unique  # one row per entity: no two spellings of one name
 
 
-def test_cli_entities_writes_exactly_the_entity_table(capsys, seeds_dir, tmp_path, monkeypatch):
+def test_cli_entities_writes_exactly_the_entity_table(capsys, seeds_dir, seeds_mentions, tmp_path, monkeypatch):
     monkeypatch.setenv("KORWATCH_CACHE", str(tmp_path))
     assert main(["entities", str(seeds_dir)]) == 0
     frame = pd.read_csv(io.StringIO(capsys.readouterr().out), keep_default_na=False)
-    assert list(frame.columns) == ["doc_id", "entity", "type", "mentions"]
-    assert ("001_7df7abb8e9f6bdba", "Kurt Campbell", "PER", 2) in set(frame.itertuples(index=False, name=None))
+    pd.testing.assert_frame_equal(frame, entity_table(seeds_mentions), check_dtype=False)
+    assert ("001_7df7abb8e9f6bdba", "Kurt Campbell", "PER", "", 2) in set(frame.itertuples(index=False, name=None))
+    assert ("002_0e14fa672863eebd", "Korea Utara", "LOC", "PRK") in set(zip(frame.doc_id, frame.entity, frame.type,
+                                                                           frame.code))
     assert main(["cooccurrence", str(seeds_dir)]) == 0
     pairs = pd.read_csv(io.StringIO(capsys.readouterr().out), keep_default_na=False)
     assert ("Korea Utara", "Rusia") in set(zip(pairs.entity_a, pairs.entity_b))
@@ -296,3 +299,21 @@ def test_cli_reads_the_analysts_aliases_in_the_input_folder(capsys, tmp_path, mo
     assert main(["entities", str(folder)]) == 0
     frame = pd.read_csv(io.StringIO(capsys.readouterr().out), keep_default_na=False)
     assert {"Vladimir Putin", "Korea Utara"} <= set(frame.entity) and "Pyongyang" not in set(frame.entity)
+
+
+@pytest.mark.parametrize("name, code", [
+    ("Korut", "PRK"), ("Korea Utara", "PRK"), ("Korsel", "KOR"), ("AS", "USA"), ("Amerika Serikat", "USA"),
+    ("Tiongkok", "CHN"), ("China", "CHN"), ("Rusia", "RUS"), ("Inggris", "GBR"), ("Belanda", "NLD"),
+    ("Jepang", "JPN"), ("Vietnam", "VNM"), ("Pyongyang", ""), ("Moskow", ""), ("PBB", ""), ("Uni Eropa", ""),
+])
+def test_country_codes_for_indonesian_forms_and_none_for_capitals(name, code):
+    assert country_code(name) == code
+
+
+def test_an_analysts_alias_gives_a_capital_its_country_code(tmp_path):
+    text = "Pyongyang mengecam Seoul."
+    (tmp_path / "aliases.csv").write_text("alias,entity,type\nPyongyang,Korea Utara,LOC\n", encoding="utf-8")
+    mentions = canonicalize(mentions_in(text, [("Pyongyang", "LOC"), ("Seoul", "LOC")]),
+                            aliases=load_aliases(tmp_path / "aliases.csv"))
+    assert dict(zip(entity_table(mentions).entity, entity_table(mentions).code)) == {"Korea Utara": "PRK", "Seoul": ""}
+
