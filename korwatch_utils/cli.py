@@ -19,7 +19,9 @@ from korwatch_utils.ner import ENTITY_TYPES, ModelFilesError
 from korwatch_utils.report import html_report
 from korwatch_utils.stance import STANCE_CATEGORIES, filter_cues, stance_matrix
 from korwatch_utils.store import Store, StoreError, default_store_path
+from korwatch_utils.export import FORMATS, coded_events
 from korwatch_utils.tables import join_lists
+from korwatch_utils.trends import FREQUENCIES, trends
 from korwatch_utils.timeline import dates_to_settle, find_dates, reference_dates
 
 CLEAN_COLUMNS = ["doc_id", "title", "published", "outlet", "url", "lang", "n_chars", "text"]
@@ -83,6 +85,20 @@ def _parser() -> argparse.ArgumentParser:
     totals.add_argument("--doc", action="append", metavar="DOC_ID", help="count only this article (repeatable)")
     totals.add_argument("--search", default="", help="keep names containing this text")
     totals.add_argument("--no-merge", action="store_true", help="count names as written, without aliases")
+    trend = command("trends", _trends, "Write mentions and negative / positive stance cues per period and entity "
+                    "(period, entity, type, mentions, articles, negative, positive, ambiguous_articles) as CSV, by "
+                    "each article's reference date; articles without a date are left out and counted on stderr.")
+    trend.add_argument("--freq", choices=FREQUENCIES, default="month", help="ISO weeks or months (default month)")
+    trend.add_argument("--type", action="append", choices=ENTITY_TYPES, help="keep this type (repeatable)")
+    trend.add_argument("--entity", action="append", help="keep this entity (repeatable)")
+    trend.add_argument("--exclude-ambiguous", action="store_true",
+                       help="leave out articles whose reference date is ambiguous")
+    export = command("events-export", _events_export, "Write one coded event per stance cue with a speaker or a "
+                     "target, as JSON lines (or CSV): event_id, date, date_ambiguous, event_type (PLOVER, or the "
+                     "CAMEO root code), category, source_actor, source_code, target_actor, target_code, doc_id, "
+                     "url, sentence, quote.")
+    export.add_argument("--format", choices=FORMATS, default="plover", help="event types (default plover)")
+    export.add_argument("--csv", action="store_true", help="write a CSV table instead of JSON lines")
     fetch = commands.add_parser(
         "fetch", help="Download articles (URLs, RSS/Atom feeds, or files listing them) into a folder.",
         description="Download articles into FOLDER as .txt files with rows in its metadata.csv (file, published, "
@@ -211,6 +227,26 @@ def _fetch(args) -> int:
     print(f"fetched {fetched} article(s) into {args.into}; {failed} failed, "
           f"{(report['status'] == 'known').sum()} already there", file=sys.stderr)
     return 0 if fetched or not failed else 1
+
+
+def _trends(args) -> int:
+    _, cleaned = _clean_all(args)
+    analysis = _analysis(cleaned, args)
+    found = trends(analysis.mentions, analysis.cues, analysis.references, freq=args.freq, types=args.type,
+                   entities=args.entity, exclude_ambiguous=args.exclude_ambiguous)
+    print(f"{found.undated} article(s) without a date left out; {found.ambiguous} with an ambiguous date "
+          f"{'left out' if args.exclude_ambiguous else 'kept (ambiguous_articles)'}", file=sys.stderr)
+    return _write(found.table)
+
+
+def _events_export(args) -> int:
+    _, cleaned = _clean_all(args)
+    analysis = _analysis(cleaned, args)
+    events = coded_events(analysis.cues, analysis.events, analysis.references, cleaned.articles, args.format)
+    if args.csv:
+        return _write(events)
+    events.to_json(sys.stdout, orient="records", lines=True, force_ascii=False)
+    return 0
 
 
 def _execute_notebook(notebook: Path, output: Path, parameters: dict) -> None:

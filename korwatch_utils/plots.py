@@ -75,6 +75,26 @@ def stance_heatmaps(matrix: pd.DataFrame, top_n: int = 12):
     return figure
 
 
+def attention_chart(table: pd.DataFrame, top_n: int = 6, ax=None):
+    """Mentions over time of the `top_n` most mentioned entities of a `trends.trends` table, one line each."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 3.5))
+    if table.empty:
+        ax.set_axis_off()
+        ax.set_title("no dated articles")
+        return ax.figure
+    top = table.groupby("entity")["mentions"].sum().sort_values(ascending=False, kind="stable").index[:top_n]
+    wide = table[table["entity"].isin(top)].pivot_table(index="period", columns="entity", values="mentions",
+                                                         aggfunc="sum", fill_value=0)
+    wide[list(top)].plot(ax=ax, marker="o")
+    ax.set_xlabel("")
+    ax.set_ylabel("mentions")
+    ax.set_title("Attention over time (by each article's reference date)")
+    ax.legend(fontsize=8, frameon=False)
+    ax.figure.tight_layout()
+    return ax.figure
+
+
 def _date_clusters(days: list, gap_days: int = 730) -> list[list]:
     """Sorted dates split where more than gap_days separate neighbours (1961 | 2000 | 2023-2024)."""
     clusters: list[list] = []

@@ -11,9 +11,12 @@ import matplotlib.pyplot as plt
 
 from korwatch_utils.cleaning import removed_by_rule, size_summary
 from korwatch_utils.entities import cooccurrence, entity_table, entity_totals
-from korwatch_utils.plots import cooccurrence_heatmap, entity_bar_chart, stance_heatmaps, timeline_chart
+from korwatch_utils.plots import (
+    attention_chart, cooccurrence_heatmap, entity_bar_chart, stance_heatmaps, timeline_chart,
+)
 from korwatch_utils.render import table_html
 from korwatch_utils.stance import stance_matrix
+from korwatch_utils.trends import trends
 
 _STYLE = ("<style>body{font-family:sans-serif;max-width:1200px;margin:2em auto;font-size:14px}"
           "table{border-collapse:collapse;font-size:12px}td,th{border:1px solid #ddd;padding:2px 6px;"
@@ -52,6 +55,7 @@ def html_report(source: str, load_report, cleaned, analysis, top_n: int = 20, pa
     totals = entity_totals(table)
     pairs = cooccurrence(analysis.mentions) if pairs is None else pairs
     matrix = stance_matrix(analysis.cues)
+    attention = trends(analysis.mentions, analysis.cues, analysis.references)
     events = analysis.events
     status = load_report.groupby("status").size().to_dict()
     sections = [
@@ -64,6 +68,7 @@ def html_report(source: str, load_report, cleaned, analysis, top_n: int = 20, pa
         ("Stance cues", _rows(analysis.cues[["doc_id", "speaker", "cue", "category", "polarity", "target",
                                               "sentence"]])),
         ("Reference dates", f"<p>{_settle_note(analysis.references)}</p>" + _rows(analysis.references)),
+        ("Attention over time", _figure(attention_chart(attention.table)) + _rows(attention.table)),
         ("Timeline", _figure(timeline_chart(events)) + _rows(events[
             ["doc_id", "date", "end", "expression", "resolved_by", "planned", "entities", "stance", "sentence"]])),
     ]

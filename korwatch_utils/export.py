@@ -1,0 +1,59 @@
+"""Stance cues as coded events, in the types political-event tools read (PLOVER, or CAMEO root codes).
+
+One event per stance cue with a speaker or a target. The mapping from korwatch's
+categories to PLOVER and CAMEO is data/event_codes.csv, with a note per row from
+the codebooks; a category with no fit is exported as "unmapped", never forced.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pandas as pd
+
+from korwatch_utils.countries import country_code
+from korwatch_utils.data import DATA_DIR
+
+EVENT_FIELDS = ["event_id", "date", "date_ambiguous", "event_type", "category", "source_actor", "source_code",
+                "target_actor", "target_code", "doc_id", "url", "sentence", "quote"]
+FORMATS = ("plover", "cameo")
+UNMAPPED = "unmapped"
+
+
+@lru_cache(maxsize=1)
+def event_codes() -> pd.DataFrame:
+    """data/event_codes.csv: category, plover_event, plover_mode, cameo_code, cameo_name, note."""
+    return pd.read_csv(DATA_DIR / "event_codes.csv", comment="#", dtype=str, keep_default_na=False)
+
+
+def event_type(category: str, fmt: str) -> str:
+    """The PLOVER event type, or the CAMEO root code (its first two digits), of a korwatch category."""
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    row = event_codes().set_index("category").loc[category]
+    if fmt == "plover":
+        return row["plover_event"] or UNMAPPED
+    return row["cameo_code"][:2] if row["cameo_code"] else UNMAPPED
+
+
+def coded_events(cues: pd.DataFrame, events: pd.DataFrame, references: pd.DataFrame, articles: pd.DataFrame,
+                 fmt: str = "plover") -> pd.DataFrame:
+    """One row per cue with a speaker or a target, in EVENT_FIELDS.
+
+    date is the cue sentence's own date from the timeline, else the article's
+    reference date ('' when neither); date_ambiguous says it rests on an
+    ambiguous reference. Actors keep korwatch's canonical names; their codes
+    are ISO 3166-1 alpha-3 where the actor is a country.
+    """
+    chosen = cues[(cues["speaker"] != "") | (cues["target"] != "")]
+    dated = {(row.doc_id, row.sent_id): (row.date, bool(row.ambiguous))
+             for row in events.itertuples(index=False) if row.date}
+    reference = {row.doc_id: (row.reference, bool(row.ambiguous)) for row in references.itertuples(index=False)}
+    urls = dict(zip(articles["doc_id"], articles["url"]))
+    rows = []
+    for cue in chosen.itertuples(index=False):
+        day, ambiguous = dated.get((cue.doc_id, cue.sent_id)) or reference.get(cue.doc_id, ("", False))
+        rows.append([f"{cue.doc_id}:{cue.start_char}", day, bool(ambiguous and day), event_type(cue.category, fmt),
+                     cue.category, cue.speaker, country_code(cue.speaker), cue.target, country_code(cue.target),
+                     cue.doc_id, urls.get(cue.doc_id, ""), cue.sentence, cue.quote])
+    return pd.DataFrame(rows, columns=EVENT_FIELDS)

@@ -1,0 +1,71 @@
+"""Event export: the mapping file covers every category from the codebooks, and exported events follow it."""
+
+import io
+import json
+
+import pandas as pd
+import pytest
+
+from korwatch_utils.cli import main
+from korwatch_utils.export import EVENT_FIELDS, coded_events, event_codes, event_type
+from korwatch_utils.stance import CATEGORIES
+
+PLOVER_TYPES = {"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE",
+                "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT", "unmapped"}
+
+
+def test_the_mapping_covers_every_category_once_with_a_note():
+    codes = event_codes()
+    assert sorted(codes.category) == sorted(CATEGORIES) and codes.category.is_unique
+    assert set(codes.plover_event) <= PLOVER_TYPES and (codes.note.str.len() > 20).all()
+    cameo = codes[codes.cameo_code != ""]
+    assert cameo.cameo_code.str.fullmatch(r"\d{3,4}").all()
+    assert codes.set_index("category").loc["hedge", ["plover_event", "cameo_code"]].tolist() == ["unmapped", ""]
+
+
+@pytest.mark.parametrize("category", CATEGORIES)
+def test_event_types_follow_the_mapping(category):
+    row = event_codes().set_index("category").loc[category]
+    assert event_type(category, "plover") == row.plover_event
+    assert event_type(category, "cameo") == (row.cameo_code[:2] if row.cameo_code else "unmapped")
+
+
+def test_coded_events_take_the_sentence_date_else_the_reference_and_code_countries():
+    cues = pd.DataFrame([
+        ["a", 0, "Korut", "mengecam", "condemn", "negative", "Korea Selatan", "", "s0", 10],
+        ["a", 1, "", "dikabarkan", "claim", "neutral", "", "", "s1", 40],
+        ["a", 2, "Rusia", "mendukung", "support", "positive", "", "", "s2", 70],
+    ], columns=["doc_id", "sent_id", "speaker", "cue", "category", "polarity", "target", "quote", "sentence",
+                "start_char"])
+    events = pd.DataFrame([["a", 0, "2024-06-19", False]], columns=["doc_id", "sent_id", "date", "ambiguous"])
+    references = pd.DataFrame([["a", "2024-06-20", True]], columns=["doc_id", "reference", "ambiguous"])
+    articles = pd.DataFrame([["a", "https://contoh.id/a"]], columns=["doc_id", "url"])
+    coded = coded_events(cues, events, references, articles, "plover")
+    assert list(coded.columns) == EVENT_FIELDS and len(coded) == 2  # the cue with neither actor is left out
+    first, second = coded.to_dict("records")
+    assert (first["date"], first["date_ambiguous"], first["event_type"]) == ("2024-06-19", False, "ACCUSE")
+    assert (first["source_code"], first["target_code"], first["url"]) == ("PRK", "KOR", "https://contoh.id/a")
+    assert (second["date"], second["date_ambiguous"], second["event_id"]) == ("2024-06-20", True, "a:70")
+
+
+def test_cli_events_export_writes_valid_json_lines(capsys, seeds_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("KORWATCH_CACHE", str(tmp_path))
+    assert main(["events-export", str(seeds_dir), "--format", "cameo"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert lines and all(list(event) == EVENT_FIELDS for event in lines)
+    assert all(event["event_type"] == event_type(event["category"], "cameo") for event in lines)
+    assert main(["events-export", str(seeds_dir), "--csv"]) == 0
+    table = pd.read_csv(io.StringIO(capsys.readouterr().out), keep_default_na=False)
+    assert len(table) == len(lines) and set(table.event_type) <= {*event_codes().plover_event}
+
+
+def test_the_report_shows_attention_over_time(seeds_cleaned, tmp_path, monkeypatch):
+    from korwatch_utils.analysis import analyse
+    from korwatch_utils.articles import load_articles
+    from korwatch_utils.report import html_report
+
+    monkeypatch.setenv("KORWATCH_CACHE", str(tmp_path))
+    analysis = analyse(seeds_cleaned.articles)
+    page = html_report("seeds", load_articles(tmp_path).report, seeds_cleaned, analysis)
+    section = page[page.index("<h2>Attention over time</h2>"):]
+    assert "<img" in section[:2000] and "2024-06" in section
