@@ -95,6 +95,24 @@ def attention_chart(table: pd.DataFrame, top_n: int = 6, ax=None):
     return ax.figure
 
 
+def pair_balance_chart(balance: pd.DataFrame, speaker: str, target: str, ax=None):
+    """Negative (down) and positive (up) cues from speaker to target per period, from `trends.pair_balance`."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 3))
+    if balance.empty:
+        ax.set_axis_off()
+        ax.set_title(f"no dated cues from {speaker} to {target}")
+        return ax.figure
+    ax.bar(balance["period"], balance["positive"], color="#4c9f70", label="positive")
+    ax.bar(balance["period"], -balance["negative"], color="#c0504d", label="negative")
+    ax.axhline(0, color="k", linewidth=0.8)
+    ax.set_title(f"{speaker} -> {target}: stance cues per period")
+    ax.set_ylabel("cues")
+    ax.legend(fontsize=8, frameon=False)
+    ax.figure.tight_layout()
+    return ax.figure
+
+
 def _date_clusters(days: list, gap_days: int = 730) -> list[list]:
     """Sorted dates split where more than gap_days separate neighbours (1961 | 2000 | 2023-2024)."""
     clusters: list[list] = []

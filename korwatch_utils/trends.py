@@ -78,3 +78,33 @@ def trends(mentions: pd.DataFrame, cues: pd.DataFrame, references: pd.DataFrame,
     all_docs = set(references["doc_id"])
     return Trends(table[TREND_COLUMNS], len(all_docs - set(references.loc[references["reference"] != "", "doc_id"])),
                   len(ambiguous_docs))
+
+
+def pair_balance(cues: pd.DataFrame, references: pd.DataFrame, speaker: str, target: str, *,
+                 freq: str = "month") -> pd.DataFrame:
+    """Negative and positive cues from one speaker towards one target per period: period, negative, positive.
+
+    Cues count in the period of their article's reference date; undated articles are left out.
+    """
+    dated = dict(zip(references["doc_id"], references["reference"]))
+    chosen = cues[(cues["speaker"] == speaker) & (cues["target"] == target)]
+    chosen = chosen[chosen["doc_id"].map(lambda doc: bool(dated.get(doc)))]
+    chosen = chosen.assign(period=[period_of(dated[doc], freq) for doc in chosen["doc_id"]])
+    counts = chosen.groupby(["period", "polarity"]).size().unstack(fill_value=0)
+    counts = counts.reindex(columns=["negative", "positive"], fill_value=0).reset_index()
+    return counts.rename_axis(columns=None).sort_values("period", ignore_index=True)
+
+
+def top_pair(cues: pd.DataFrame, references: pd.DataFrame | None = None) -> tuple[str, str] | None:
+    """The speaker and target with the most cues between them (ties: alphabetical), or None.
+
+    With `references`, only cues of dated articles count (the ones a balance over time can show).
+    """
+    known = cues[(cues["speaker"] != "") & (cues["target"] != "")]
+    if references is not None:
+        known = known[known["doc_id"].isin(set(references.loc[references["reference"] != "", "doc_id"]))]
+    if known.empty:
+        return None
+    counts = known.groupby(["speaker", "target"]).size().reset_index(name="cues")
+    best = counts.sort_values(["cues", "speaker", "target"], ascending=[False, True, True]).iloc[0]
+    return best["speaker"], best["target"]

@@ -9,10 +9,11 @@ from IPython.display import display
 
 from korwatch_utils.entities import filter_entities
 from korwatch_utils.ner import ENTITY_TYPES
-from korwatch_utils.plots import entity_bar_chart, timeline_chart
+from korwatch_utils.plots import attention_chart, entity_bar_chart, timeline_chart
 from korwatch_utils.render import article_diff_html, cue_sentences_html, table_html
 from korwatch_utils.stance import CATEGORIES, filter_cues
 from korwatch_utils.timeline import filter_events
+from korwatch_utils.trends import FREQUENCIES, trends
 
 
 def article_viewer(cleaned) -> widgets.VBox:
@@ -172,3 +173,63 @@ class TimelineExplorer:
             display(self.figure)
         plt.close(self.figure)
         self.table.value = table_html(self.events[self.COLUMNS])
+
+
+class TrendsExplorer:
+    """Entities, type, frequency and period range over `trends.trends`, redrawing the chart and the table.
+
+    Attributes:
+        entities: SelectMultiple of the most mentioned entities (nothing selected: the top ones of the type).
+        kind: Dropdown of entity types ("" for all); freq: ToggleButtons week / month;
+        periods: SelectionRangeSlider over the periods of the current frequency.
+        table: the trend rows shown now; figure: the chart shown now; widget: the explorer, for `display()`.
+    """
+
+    def __init__(self, mentions, cues, references, top_n: int = 6):
+        self.mentions, self.cues, self.references, self.top_n = mentions, cues, references, top_n
+        names = mentions.loc[mentions["entity"] != ""].groupby("entity").size().sort_values(ascending=False)
+        self.entities = widgets.SelectMultiple(options=list(names.index[:50]), description="Entities", rows=8)
+        self.kind = widgets.Dropdown(options=[("all", ""), *[(kind, kind) for kind in ENTITY_TYPES]],
+                                     description="Type")
+        self.freq = widgets.ToggleButtons(options=list(FREQUENCIES), value="month", description="Per")
+        self.periods = widgets.SelectionRangeSlider(options=[""], description="Periods", continuous_update=False,
+                                                    layout=widgets.Layout(width="70%"))
+        self.chart = widgets.Output()
+        self.pane = widgets.HTML()
+        self.table = None
+        self.figure = None
+        self._set_periods()
+        for control in (self.entities, self.kind, self.periods):
+            control.observe(self.redraw, names="value")
+        self.freq.observe(self._new_frequency, names="value")
+        self.widget = widgets.VBox([widgets.HBox([self.entities, widgets.VBox([self.kind, self.freq])]),
+                                    self.periods, self.chart, self.pane])
+        self.redraw()
+
+    def _set_periods(self) -> None:
+        found = trends(self.mentions, self.cues, self.references, freq=self.freq.value).table
+        options = sorted(set(found["period"])) or [""]
+        self.periods.options = options
+        self.periods.index = (0, len(options) - 1)
+
+    def _new_frequency(self, change=None) -> None:
+        with self.periods.hold_trait_notifications():
+            self._set_periods()
+        self.redraw()
+
+    def redraw(self, change=None) -> None:
+        """Recompute the trend rows for the chosen entities, type, frequency and periods; redraw."""
+        found = trends(self.mentions, self.cues, self.references, freq=self.freq.value,
+                       types=[self.kind.value] if self.kind.value else None,
+                       entities=list(self.entities.value) or None).table
+        first, last = self.periods.value
+        if first and last:
+            found = found[(found["period"] >= first) & (found["period"] <= last)]
+        self.table = found.reset_index(drop=True)
+        self.figure = attention_chart(self.table, self.top_n)
+        self.chart.clear_output(wait=True)
+        with self.chart:
+            display(self.figure)
+        plt.close(self.figure)
+        self.pane.value = table_html(self.table.head(100))
+

@@ -1,4 +1,4 @@
-"""JupyterLab in a real browser: open notebooks 02 and 04, run them, move the widgets, check what redraws.
+"""JupyterLab in a real browser: open notebooks 02, 04 and 05, run them, move the widgets, check what redraws.
 
 Needs Debian's Chromium (/usr/bin/chromium; `make test` installs it where it can) and the
 playwright package (requirements.txt). Skipped, saying why, where either is missing.
@@ -170,4 +170,21 @@ def test_notebook_04_entity_filter_redraws_timeline_and_table(browser, lab):
     if SCREENSHOTS:
         visible_notebook(page).locator(".widget-select-multiple").first.scroll_into_view_if_needed()
         page.screenshot(path=str(Path(SCREENSHOTS) / "notebook04.png"))
+    page.close()
+
+
+def test_notebook_05_frequency_toggle_redraws_trends_table_and_chart(browser, lab):
+    page = open_and_run(browser, lab, "05_trends.ipynb")
+    periods = first_column(explorer_table(page, "ambiguous_articles"))
+    chart_before = chart_source(page)
+    assert periods and all(len(period) == 7 for period in periods)  # months: 2024-06
+    visible_notebook(page).locator(".widget-toggle-button", has_text="week").first.click()
+    page.wait_for_function(
+        "() => { const t = [...document.querySelectorAll('.widget-html-content table')]"
+        ".filter(t => t.innerText.includes('ambiguous_articles')).pop();"
+        " return t && t.querySelector('tbody td') && t.querySelector('tbody td').innerText.includes('-W'); }",
+        timeout=STEP_TIMEOUT)
+    weeks = first_column(explorer_table(page, "ambiguous_articles"))
+    assert weeks and all("-W" in period for period in weeks)
+    assert chart_source(page) != chart_before
     page.close()

@@ -54,3 +54,13 @@ def test_ambiguous_articles_can_be_left_out_and_filters_apply():
     mentions, cues, references = tables()
     found = trends(mentions, cues, references, exclude_ambiguous=True, entities=["Korea Utara"], freq="week")
     assert found.table[["period", "entity", "mentions"]].values.tolist() == [["2024-W24", "Korea Utara", 2]]
+
+
+def test_pair_balance_counts_one_speaker_towards_one_target_per_period():
+    from korwatch_utils.trends import pair_balance, top_pair
+
+    _, cues, references = tables()
+    cues = pd.concat([cues, pd.DataFrame([["c", "Korea Selatan", "Korea Utara", "positive"]], columns=cues.columns)])
+    assert top_pair(cues) == ("Korea Selatan", "Korea Utara")
+    balance = pair_balance(cues, references, "Korea Selatan", "Korea Utara")
+    assert balance.values.tolist() == [["2024-06", 1, 0], ["2024-07", 0, 1]]

@@ -94,3 +94,22 @@ def test_timeline_explorer_filters_entities_and_dates(seeds_cleaned, seeds_annot
     assert explorer.events.date.min() >= june[0] and explorer.events.date.max() <= june[-1]
     assert len(explorer.figure.axes) == 1  # one cluster of dates left, one panel
     assert "1961" not in explorer.table.value and "19 dan 20 Juni" in explorer.table.value
+
+
+def test_trends_explorer_filters_entities_type_frequency_and_periods(seeds_cleaned, seeds_annotations, seeds_mentions):
+    from korwatch_utils.timeline import reference_dates
+    from korwatch_utils.widgets import TrendsExplorer
+
+    cues = stance_cues(seeds_cleaned.articles, seeds_mentions, seeds_annotations.sentences)
+    explorer = TrendsExplorer(seeds_mentions, cues, reference_dates(seeds_cleaned.articles))
+    everything = explorer.table.copy()
+    assert len(everything) and set(everything.period) == {"2024-06", "2024-10"}
+    explorer.kind.value = "PER"
+    assert set(explorer.table.type) == {"PER"} and len(explorer.table) < len(everything)
+    explorer.kind.value = ""
+    explorer.entities.value = ("Korea Utara",)
+    assert set(explorer.table.entity) == {"Korea Utara"}
+    explorer.freq.value = "week"
+    assert all("-W" in period for period in explorer.table.period) and explorer.periods.options[0].startswith("2024-W")
+    explorer.periods.index = (0, 0)
+    assert set(explorer.table.period) == {explorer.periods.options[0]}
