@@ -225,7 +225,7 @@ def _read_article(path: Path, *, max_bytes: int) -> dict:
 def _modified_day(path: Path) -> str:
     """The file's modification day (ISO): a file is written after its article appeared, so an upper bound."""
     try:
-        return datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc).date().isoformat()
+        return datetime.fromtimestamp(path.stat().st_mtime).date().isoformat()  # the local day the file was written
     except (OSError, ValueError, OverflowError):
         return ""
 

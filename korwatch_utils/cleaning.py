@@ -266,7 +266,8 @@ _DASH = r"(?:--|–|—|-)"
 DATELINES = [
     re.compile(rf"^(?P<place>{_PLACE})\s*,\s*(?P<outlet>{_OUTLET})\s*{_DASH}\s*"),  # Jakarta, CNN Indonesia --
     re.compile(rf"^(?P<place>{_PLACE})\s*\((?P<outlet>[^()\n]{{2,30}})\)\s*(?:{_DASH}|:)\s*"),  # London (ANTARA News) -
-    re.compile(rf"^(?P<place>[A-Z][A-Z.'-]+(?:\s+[A-Z][A-Z.'-]+){{0,2}})\s*(?:{_DASH}|:)\s*"),  # SEOUL: / BANGLADESH–
+    # SEOUL: / BANGLADESH– / KABUL - (a plain hyphen needs spaces: "AS-Korsel sepakat" is no dateline)
+    re.compile(rf"^(?P<place>[A-Z][A-Z.'-]*[A-Z.](?:\s+[A-Z][A-Z.'-]+){{0,2}})(?:\s*(?:--|–|—|:)\s*|\s+-\s+)"),
     re.compile(rf"^(?P<outlet>{_SITES})\s*{_DASH}\s*(?=[A-Z\"“])"),  # Suara.com-, Rimanews-
     re.compile(r"^\((?P<outlet>Antara|ANTARA|Reuters|AFP|AP|Xinhua|Yonhap)\)\s*(?:--|–|—|-)?\s*"),  # (Antara)
 ]
@@ -281,9 +282,10 @@ def split_dateline(line: str) -> tuple[str, str, str, str]:
     for pattern in DATELINES:
         match = pattern.match(line)
         if match and match.end() < len(line):
-            groups = match.groupdict()
-            return line[match.end():], (groups.get("place") or "").strip(), (groups.get("outlet") or "").strip(), \
-                match.group().strip()
+            place, outlet = ((match.groupdict().get(name) or "").strip() for name in ("place", "outlet"))
+            if re.fullmatch(_SITES, place) or re.search(r"\.CO(?:M)?$", place, re.I):
+                place, outlet = outlet, place  # "TEMPO.CO, Jakarta -": the outlet comes first
+            return line[match.end():], place, outlet, match.group().strip()
     return line, "", "", ""
 
 

@@ -73,7 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     for name, (help_text, _) in TABLE_COMMANDS.items():
         command(name, _table, help_text)
     stance = command("stance", _stance, "Write the stance cues (doc_id, sent_id, speaker, cue, category, polarity, "
-                     "target, quote, sentence, negated, attribution, start_char, end_char) as CSV.")
+                     "target, quote, sentence, negated, hedged, attribution, start_char, end_char) as CSV.")
     stance.add_argument("--speaker", action="append", help="keep cues of this speaker (repeatable)")
     stance.add_argument("--target", action="append", help="keep cues towards this target (repeatable)")
     stance.add_argument("--category", action="append", choices=STANCE_CATEGORIES, help="keep this category (repeatable)")
@@ -209,9 +209,9 @@ TABLE_COMMANDS = {
                         "source, candidates, evidence, settle) as CSV, with what would settle each.",
                         lambda cleaned, args: dates_to_settle(reference_dates(cleaned.articles), cleaned.articles)),
     "dates": ("Write every date expression (doc_id, start_char, end_char, expression, date, end, granularity, "
-              "resolved_by, check, planned) as CSV.", lambda cleaned, args: find_dates(cleaned.articles)),
+              "resolved_by, check, planned, ambiguous) as CSV.", lambda cleaned, args: find_dates(cleaned.articles)),
     "timeline": ("Write the events table (doc_id, sent_id, date, end, granularity, expression, resolved_by, "
-                 "planned, entities, sentence, stance) as CSV: one row per dated sentence; list cells joined "
+                 "planned, ambiguous, entities, sentence, stance) as CSV: one row per dated sentence; list cells joined "
                  "with '; '.",
                  lambda cleaned, args: _analysis(cleaned, args).events),
 }
@@ -255,10 +255,15 @@ def _execute_notebook(notebook: Path, output: Path, parameters: dict) -> None:
     import papermill  # imported here: only `run` needs it, and it is slow to import
 
     declared = papermill.inspect_notebook(str(notebook))
-    papermill.execute_notebook(
-        str(notebook), str(output), parameters={name: value for name, value in parameters.items() if name in declared},
-        cwd=str(notebook.parent), progress_bar=False, execution_timeout=NOTEBOOK_CELL_TIMEOUT,
-    )
+    try:
+        papermill.execute_notebook(
+            str(notebook), str(output), parameters={name: value for name, value in parameters.items() if name in declared},
+            cwd=str(notebook.parent), progress_bar=False, execution_timeout=NOTEBOOK_CELL_TIMEOUT,
+        )
+    except Exception as error:  # a cell raised or ran out of time: say which notebook, point at its output
+        first_line = (str(error).strip().splitlines() or [error.__class__.__name__])[0]
+        raise UsageError(f"{notebook.name} stopped ({error.__class__.__name__}: {first_line}); its output so far "
+                         f"is in {output}") from None
     executed = nbformat.read(output, as_version=4)
     if executed.metadata.pop("widgets", None) is not None:  # the saved widget state shows the seeds' articles
         nbformat.write(executed, output)

@@ -13,7 +13,8 @@ failure.
 
 from __future__ import annotations
 
-import csv
+import http.client
+import io
 import re
 import time
 import urllib.error
@@ -26,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from korwatch_utils import __version__
-from korwatch_utils.articles import METADATA_FILE, METADATA_FIELDS
+from korwatch_utils.articles import METADATA_FIELDS, METADATA_FILE, decode_bytes
 
 USER_AGENT = f"korwatch/{__version__} (news analysis workbook; +https://pypi.org/project/korwatch/)"
 REPORT_COLUMNS = ["source", "url", "status", "reason", "file"]
@@ -68,6 +69,8 @@ class Fetcher:
         except (TimeoutError, OSError) as error:  # URLError, socket timeouts, refused connections
             reason = getattr(error, "reason", error)
             raise FetchError("timed out" if "timed out" in str(reason) else f"unreachable: {reason}") from None
+        except (http.client.HTTPException, ValueError) as error:  # a cut-off body, a malformed URL or port
+            raise FetchError(f"bad response or URL: {error.__class__.__name__}: {error}") from None
         finally:
             self._last[parts.netloc] = time.monotonic()
         if len(body) > self.max_bytes:
@@ -110,11 +113,17 @@ def read_sources(sources: list[str]) -> list[tuple[str, str]]:
 
 def known_urls(folder: Path) -> set[str]:
     """The URLs metadata.csv already lists (normalised): these are never fetched again."""
+    metadata = _read_metadata(folder)
+    return {_normal(url) for url in metadata.get("url", pd.Series(dtype=str))} - {""}
+
+
+def _read_metadata(folder: Path) -> pd.DataFrame:
+    """The folder's metadata.csv as strings, decoded as the loader decodes it (BOM, UTF-8, cp1252); empty if none."""
     path = folder / METADATA_FILE
     if not path.is_file():
-        return set()
-    with path.open(encoding="utf-8", newline="") as handle:
-        return {_normal(row.get("url") or "") for row in csv.DictReader(handle)} - {""}
+        return pd.DataFrame()
+    text, _ = decode_bytes(path.read_bytes())
+    return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
 
 
 def fetch(sources: list[str], into: str | Path, *, fetcher: Fetcher | None = None) -> pd.DataFrame:
@@ -187,7 +196,9 @@ def _feed_links(text: str, base: str) -> list[str]:
     parts = urllib.parse.urlsplit(base)
     params = FeedParameters(f"{parts.scheme}://{parts.netloc}", parts.netloc, base, external=True)
     links = (urllib.parse.urljoin(base, link) for link in find_links(text.strip(), params))
-    return list(dict.fromkeys(link for link in links if urllib.parse.urlsplit(link).scheme in ("http", "https")))
+    # A feed's own <link> names the site's home page or the feed itself, not an article.
+    return list(dict.fromkeys(link for link in links if urllib.parse.urlsplit(link).scheme in ("http", "https")
+                              and urllib.parse.urlsplit(link).path.strip("/") and _normal(link) != _normal(base)))
 
 
 def _extract(html: str, url: str) -> dict | None:
@@ -197,8 +208,11 @@ def _extract(html: str, url: str) -> dict | None:
                                       include_tables=False)
     if doc is None or not (doc.text or "").strip():
         return None
-    return {"text": doc.text, "title": doc.title or "", "published": doc.date or "", "outlet": doc.sitename or "",
-            "url": doc.url or url}
+    from korwatch_utils.timeline import url_date
+
+    in_url = url_date(url)  # the URL's date, where it has one, is the most reliable (benchmarks/reference_dates.py)
+    return {"text": doc.text, "title": doc.title or "", "published": in_url.isoformat() if in_url else doc.date or "",
+            "outlet": doc.sitename or "", "url": doc.url or url}
 
 
 def _write(folder: Path, article: dict) -> str:
@@ -212,7 +226,8 @@ def _write(folder: Path, article: dict) -> str:
     path.write_text(article["text"].strip() + "\n", encoding="utf-8")
     metadata = folder / METADATA_FILE
     row = pd.DataFrame([{"file": path.name, **{name: article[name] for name in METADATA_FIELDS}}])
-    if metadata.is_file():  # keep every column and row the analyst's file has
-        row = pd.concat([pd.read_csv(metadata, dtype=str, keep_default_na=False), row], ignore_index=True)
-    row.fillna("").to_csv(metadata, index=False)
+    table = pd.concat([_read_metadata(folder), row], ignore_index=True)  # every column and row the analyst's has
+    partial = metadata.with_suffix(".csv.tmp")
+    table.fillna("").to_csv(partial, index=False)
+    partial.replace(metadata)  # atomic: an interrupted fetch never leaves half a metadata.csv
     return path.name

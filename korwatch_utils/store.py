@@ -29,13 +29,14 @@ from korwatch_utils.articles import ARTICLE_COLUMNS, DEFAULT_MAX_BYTES, load_art
 from korwatch_utils.cleaning import clean, load_rules
 from korwatch_utils.data import DATA_DIR
 from korwatch_utils.tables import ANALYSIS_TABLES, TABLES, Table, conform
+from korwatch_utils.timeline import url_date
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 PACKAGE_DIR = Path(__file__).resolve().parent
 STORE_FILE = "korwatch.duckdb"
 # A process that finds the store locked by another waits this long, polling, before giving up with a
 # one-line error (KORWATCH_BUSY_TIMEOUT seconds overrides it).
-DEFAULT_BUSY_TIMEOUT = float(os.environ.get("KORWATCH_BUSY_TIMEOUT", 600))
+DEFAULT_BUSY_TIMEOUT = float(os.environ.get("KORWATCH_BUSY_TIMEOUT", "600") or 600)
 BUSY_POLL_SECONDS = 0.25
 # The store's tables: korwatch's, with each article's store key beside it.
 STORED = {**TABLES, "articles": Table("articles", {**TABLES["articles"].kinds, "store_key": "str"},
@@ -47,12 +48,19 @@ SQL_TYPES = {"str": "VARCHAR", "int": "BIGINT", "bool": "BOOLEAN", "list": "VARC
 ANALYSIS_MODULES = ("articles.py", "cleaning.py", "ner.py", "entities.py", "stance.py", "timeline.py",
                     "analysis.py", "tables.py", "data/__init__.py")
 # Migrations from schema version N to N + 1, as SQL statements.
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+_ANALYSED_TABLES = ("articles", "load_report", "removed", "paragraphs", "sentences", "mentions", "cues",
+                    "reference_dates", "references", "dates", "events")
 MIGRATIONS: dict[int, list[str]] = {
-    # 2: reference_dates is called references (with ambiguous and candidates), events' entities and
-    # stance are lists, articles have a modified day. Every stored article is analysed again (its
-    # analysis changed too), so the version-1 tables go and are made anew.
-    1: [f"DROP TABLE IF EXISTS {name}" for name in ("articles", "load_report", "removed", "paragraphs", "sentences",
-                                                     "mentions", "cues", "reference_dates", "dates", "events")],
+    # 2: reference_dates is called references, events' entities and stance are lists.
+    # 3: articles have modified and dateline, cues hedged, references ambiguous and candidates, dates and
+    # events ambiguous. Each time every stored article is analysed again (its analysis changed too), so
+    # the older tables go and are made anew.
+    1: [f"DROP TABLE IF EXISTS {_q(name)}" for name in _ANALYSED_TABLES],
+    2: [f"DROP TABLE IF EXISTS {_q(name)}" for name in _ANALYSED_TABLES],
 }
 
 
@@ -85,10 +93,6 @@ def default_store_path(source: str | Path) -> Path:
 def _ddl(table: Table) -> str:
     columns = ", ".join(f"{_q(column)} {SQL_TYPES[kind]}" for column, kind in table.kinds.items())
     return f"CREATE TABLE IF NOT EXISTS {_q(table.name)} ({columns})"
-
-
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 class Store:
@@ -306,5 +310,7 @@ def _config_key(rules: tuple, aliases: pd.DataFrame, model: str) -> str:
 
 def _article_key(row, config: str) -> str:
     """Text, metadata and configuration of one article: when any changes, it is analysed again."""
-    parts = [row.sha256, row.path, row.title, row.outlet, row.url, row.published, row.modified, config]
+    # The modification day matters only to an article that nothing else dates (and copying a folder changes it).
+    modified = row.modified if not row.published and not url_date(row.url) else ""
+    parts = [row.sha256, row.path, row.title, row.outlet, row.url, row.published, modified, config]
     return hashlib.sha256("\n".join(map(str, parts)).encode()).hexdigest()[:20]

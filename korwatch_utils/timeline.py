@@ -621,21 +621,25 @@ def infer_reference(text: str, modified: date | None = None) -> tuple[str, str, 
         note = "; ".join(f"{name!r} narrows it to {_spans_text(spans)}" for name, spans in titled)
         return "", "unknown", ("no published date, URL date, full date or weekday with a date in the text"
                                + (f"; {note}" if note else "")), False, []
-    years = None
-    for item in pairs:
-        month, day = _day_month(item)
-        fits = set(_weekday_years(WEEKDAYS[item["parts"]["weekday"].lower()], month, day, EARLIEST_YEAR,
-                                  latest.year))
-        years = fits if years is None else years & fits
+    anchor_month, anchor_day = _day_month(pairs[0])
+    years = set()
+    for year in _weekday_years(WEEKDAYS[pairs[0]["parts"]["weekday"].lower()], anchor_month, anchor_day,
+                               EARLIEST_YEAR, latest.year):
+        anchor = date(year, anchor_month, anchor_day)
+        # every other pair must fall on its weekday near the first ("Rabu (31/12)", "Jumat (2/1)": across New Year)
+        if all(_near_day(item, anchor) and _near_day(item, anchor).weekday() == WEEKDAYS[item["parts"]["weekday"].lower()]
+               for item in pairs[1:]):
+            years.add(year)
     shown = ", ".join(dict.fromkeys(repr(item["expression"]) for item in pairs[:3]))
     if not years:
         return "", "unknown", f"the weekdays and dates in the text ({shown}) agree on no year", False, []
     candidates = {}
     for year in sorted(years):
-        days = [date(year, *_day_month(item)) for item in items
+        anchor = date(year, anchor_month, anchor_day)
+        days = [_near_day(item, anchor) for item in items
                 if item["kind"] in ("numeric", "day_month") and not item["parts"].get("year")
-                and (not item["planned"] or item in pairs) and _valid(year, *_day_month(item))]
-        days = [day for day in days if day <= latest]
+                and (not item["planned"] or item in pairs)]
+        days = [day for day in days if day and day <= latest]
         if days:
             candidates[year] = max(days)
     evidence = [f"weekday + date ({shown}) fits {_years_text(candidates)}"]
@@ -660,8 +664,8 @@ def infer_reference(text: str, modified: date | None = None) -> tuple[str, str, 
         name, first = max(named, key=lambda pair: pair[1])
         narrow(lambda year, day: year >= first.year - NAME_BEFORE_OFFICE_YEARS,
                f"{name!r} first took office in {first.year}", hard=False)
-    named_years = sorted({int(item["parts"]["year"]) for item in items if item["parts"].get("year")
-                          and not item["planned"] and EARLIEST_YEAR <= int(item["parts"]["year"]) <= latest.year})
+    named_years = sorted({_year(item["parts"]["year"]) for item in items if item["parts"].get("year")
+                          and not item["planned"] and EARLIEST_YEAR <= _year(item["parts"]["year"]) <= latest.year})
     if named_years:
         low, high = (named_years[-1] + offset for offset in NAMED_YEAR_WINDOW)
         narrow(lambda year, day: low <= year <= high, f"the latest year the text names is {named_years[-1]}",
@@ -674,6 +678,14 @@ def infer_reference(text: str, modified: date | None = None) -> tuple[str, str, 
                                                           if named_years else "the latest"))
     evidence.append("the latest reported day of that year")
     return candidates[picked].isoformat(), "inferred", "; ".join(evidence), bool(others), others
+
+
+def _near_day(item: dict, anchor: date) -> date | None:
+    """A year-less day-month placed in the year that puts it nearest the anchor day (None: no such day)."""
+    month, day = _day_month(item)
+    options = [date(year, month, day) for year in (anchor.year - 1, anchor.year, anchor.year + 1)
+               if _valid(year, month, day)]
+    return min(options, key=lambda option: abs((option - anchor).days)) if options else None
 
 
 def _years_text(candidates) -> str:

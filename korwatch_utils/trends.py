@@ -51,6 +51,7 @@ def trends(mentions: pd.DataFrame, cues: pd.DataFrame, references: pd.DataFrame,
         articles left out for want of a date, ambiguous those with an ambiguous one.
     """
     dated = references[references["reference"] != ""]
+    ambiguous_total = int(dated["ambiguous"].sum())
     if exclude_ambiguous:
         dated = dated[~dated["ambiguous"]]
     periods = {doc: period_of(day, freq) for doc, day in zip(dated["doc_id"], dated["reference"])}
@@ -77,7 +78,7 @@ def trends(mentions: pd.DataFrame, cues: pd.DataFrame, references: pd.DataFrame,
     table = table.sort_values(["period", "mentions", "entity"], ascending=[True, False, True], ignore_index=True)
     all_docs = set(references["doc_id"])
     return Trends(table[TREND_COLUMNS], len(all_docs - set(references.loc[references["reference"] != "", "doc_id"])),
-                  len(ambiguous_docs))
+                  ambiguous_total)
 
 
 def pair_balance(cues: pd.DataFrame, references: pd.DataFrame, speaker: str, target: str, *,

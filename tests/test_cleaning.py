@@ -215,12 +215,15 @@ def test_line_removed_whole_is_recorded_once_even_after_an_inline_cut(tmp_path):
     ("Suara.com-Presiden Amerika Serikat Donald Trump tiba.", "", "Suara.com", "Presiden Amerika Serikat Donald Trump tiba."),
     ("Rimanews-Amerika Serikat mengirim tentara.", "", "Rimanews", "Amerika Serikat mengirim tentara."),
     ("(Antara) - Korea Utara menembakkan rudal.", "", "Antara", "Korea Utara menembakkan rudal."),
+    ("TEMPO.CO, Jakarta - Presiden tiba di Seoul.", "Jakarta", "TEMPO.CO", "Presiden tiba di Seoul."),
+    ("KABUL - Taliban mengaku bertanggung jawab.", "KABUL", "", "Taliban mengaku bertanggung jawab."),
 ])
 def test_each_dateline_form_is_split_off(line, place, outlet, rest):
     assert split_dateline(line)[:3] == (rest, place, outlet)
 
 
 @pytest.mark.parametrize("line", ["Presiden Joko Widodo (Jokowi) mengatakan bahwa Korut mengancam.",
+                                  "AS-Korsel sepakat menggelar latihan bersama.", "KPK-Polri bekerja sama.",
                                   "Presiden Barcelona, Josep Maria Bartomeu mengatakan.", "Al-Qaeda menyerang pangkalan."])
 def test_a_first_sentence_without_a_dateline_is_left_whole(line):
     assert split_dateline(line) == (line, "", "", "")

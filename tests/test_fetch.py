@@ -31,7 +31,7 @@ class Site(http.server.BaseHTTPRequestHandler):
         if self.path == "/robots.txt":
             return self._send(200, "text/plain", "User-agent: *\nDisallow: /private/\n")
         if self.path == "/feed.xml":
-            items = "".join(f"<item><title>{name}</title><link>{base}/{name}</link></item>" for name in (
+            items = f"<link>{base}/</link>" + "".join(f"<item><title>{name}</title><link>{base}/{name}</link></item>" for name in (
                 "berita/satu", "berita/dua", "berita/hilang", "berita/pindah", "berita/lambat", "berkas/laporan.pdf",
                 "private/rahasia", "berita/lama"))
             return self._send(200, "application/rss+xml",
@@ -81,8 +81,8 @@ def quick() -> Fetcher:
 def test_a_feed_is_fetched_politely_and_every_failure_has_its_reason(site, tmp_path):
     folder = tmp_path / "berita"
     folder.mkdir()
-    (folder / "metadata.csv").write_text(f"file,published,outlet,url,title,catatan\nlama.txt,2024-06-01,,"
-                                         f"{site}/berita/lama,Lama,dari analis\n", encoding="utf-8")
+    (folder / "metadata.csv").write_text(f"\ufefffile,published,outlet,url,title,catatan\nlama.txt,2024-06-01,,"
+                                         f"{site}/berita/lama,Lama,dari analis\n", encoding="utf-8")  # Excel's BOM
     (folder / "lama.txt").write_text("Artikel lama.\n", encoding="utf-8")
     report = fetch([f"{site}/feed.xml"], folder, fetcher=quick()).set_index("url")
     assert report.loc[f"{site}/feed.xml", "status"] == "feed"
@@ -93,6 +93,7 @@ def test_a_feed_is_fetched_politely_and_every_failure_has_its_reason(site, tmp_p
     assert report.loc[f"{site}/berkas/laporan.pdf", "reason"] == "not HTML (application/pdf)"
     assert report.loc[f"{site}/private/rahasia", "reason"] == "disallowed by robots.txt"
     assert report.loc[f"{site}/berita/lama", "status"] == "known"
+    assert f"{site}/" not in report.index  # the feed's own link to the home page is no article
     assert Site.agents and set(Site.agents) == {USER_AGENT}
 
     metadata = pd.read_csv(folder / "metadata.csv", dtype=str, keep_default_na=False)

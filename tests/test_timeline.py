@@ -293,3 +293,10 @@ def test_the_seeds_june_2024_stays_2024(seeds_cleaned):
     june = dates[dates.expression.str.contains("Juni") & (dates.date != "")]
     assert len(june) and june.date.str.startswith("2024").all()
     assert "metadata" not in set(references.source)  # the seeds have no published dates: all of this is inferred
+
+
+def test_weekday_pairs_across_new_year_agree_and_an_old_december_day_stays_in_its_year():
+    text = "Korut menembakkan rudal pada Rabu (31/12) dan Jumat (2/1). Pertemuan sebelumnya digelar (28/12)."
+    reference, source, _, _, candidates = infer_reference(text, date(2026, 11, 1))
+    assert source == "inferred" and reference.endswith("-01-02")
+    assert all(day.endswith("-01-02") for day in candidates)  # 28 December stays in the year before

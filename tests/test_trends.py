@@ -54,6 +54,7 @@ def test_ambiguous_articles_can_be_left_out_and_filters_apply():
     mentions, cues, references = tables()
     found = trends(mentions, cues, references, exclude_ambiguous=True, entities=["Korea Utara"], freq="week")
     assert found.table[["period", "entity", "mentions"]].values.tolist() == [["2024-W24", "Korea Utara", 2]]
+    assert found.ambiguous == 1  # left out, and still counted
 
 
 def test_pair_balance_counts_one_speaker_towards_one_target_per_period():
