@@ -175,8 +175,8 @@ def annotate(articles: pd.DataFrame, *, models_dir: str | None = None, cache_dir
         mentions.extend([doc_id, *row] for row in results[index]["mentions"])
     return Annotations(
         _typed(pd.DataFrame(sentences, columns=SENTENCE_COLUMNS)),
-        _typed(pd.DataFrame(mentions, columns=MENTION_COLUMNS[:-1])).assign(
-            entity=lambda frame: frame["text"]),
+        _typed(pd.DataFrame(mentions, columns=MENTION_COLUMNS[:6])).assign(  # as tagged: entity = text, no code
+            entity=lambda frame: frame["text"], code=""),
     )
 
 

@@ -45,7 +45,7 @@ TABLES: dict[str, Table] = {table.name: table for table in (
     _table("paragraphs", ("doc_id", "line_no"), "doc_id line_no lang rule text", line_no="int"),
     _table("sentences", ("doc_id", "sent_id"), "doc_id sent_id start_char end_char text",
            sent_id="int", start_char="int", end_char="int"),
-    _table("mentions", ("doc_id", "start_char", "end_char"), "doc_id sent_id start_char end_char text type entity",
+    _table("mentions", ("doc_id", "start_char", "end_char"), "doc_id sent_id start_char end_char text type entity code",
            sent_id="int", start_char="int", end_char="int"),
     _table("cues", ("doc_id", "start_char", "end_char"), "doc_id sent_id speaker cue category polarity target quote "
            "sentence negated hedged attribution start_char end_char",

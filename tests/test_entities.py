@@ -20,7 +20,7 @@ def mentions_in(text: str, spans: list[tuple[str, str]], doc_id: str = "a", sent
     rows, position = [], 0
     for surface, kind in spans:
         start = text.index(surface, position)
-        rows.append([doc_id, sent_id, start, start + len(surface), surface, kind, surface])
+        rows.append([doc_id, sent_id, start, start + len(surface), surface, kind, surface, ""])
         position = start + len(surface)
     return pd.DataFrame(rows, columns=MENTION_COLUMNS)
 
@@ -316,4 +316,5 @@ def test_an_analysts_alias_gives_a_capital_its_country_code(tmp_path):
     mentions = canonicalize(mentions_in(text, [("Pyongyang", "LOC"), ("Seoul", "LOC")]),
                             aliases=load_aliases(tmp_path / "aliases.csv"))
     assert dict(zip(entity_table(mentions).entity, entity_table(mentions).code)) == {"Korea Utara": "PRK", "Seoul": ""}
+    assert mentions.code.tolist() == ["PRK", ""]  # the mentions table carries the code too
 

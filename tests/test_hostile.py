@@ -70,7 +70,7 @@ def test_date_finder_never_raises_and_spans_fit(text):
 @SETTINGS
 @given(hostile_text, st.lists(st.tuples(st.integers(0, 400), st.integers(1, 30)), max_size=5))
 def test_stance_finder_never_raises(text, spans):
-    rows = [["d0", 0, start, min(len(text), start + size), text[start:start + size], "PER", text[start:start + size]]
+    rows = [["d0", 0, start, min(len(text), start + size), text[start:start + size], "PER", text[start:start + size], ""]
             for start, size in sorted(spans) if start < len(text)]
     mentions = pd.DataFrame(rows, columns=MENTION_COLUMNS).drop_duplicates("start_char")
     mentions = mentions[mentions.start_char >= mentions.end_char.shift(fill_value=0)]  # no overlaps, as the tagger gives

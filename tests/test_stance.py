@@ -22,7 +22,7 @@ def cues_of(text: str, names: list[tuple[str, str]]) -> pd.DataFrame:
     for surface, kind in names:
         begin = text.index(surface, position)
         sent_id = next(s[1] for s in sentences if s[2] <= begin < s[3])
-        rows.append(["a", sent_id, begin, begin + len(surface), surface, kind, surface])
+        rows.append(["a", sent_id, begin, begin + len(surface), surface, kind, surface, ""])
         position = begin + len(surface)
     mentions = canonicalize(pd.DataFrame(rows, columns=MENTION_COLUMNS))
     sentences = pd.DataFrame(sentences, columns=["doc_id", "sent_id", "start_char", "end_char", "text"])

@@ -61,7 +61,8 @@ def test_entity_explorer_filters_redraw_table_and_chart(seeds_mentions):
 
 
 def test_entity_explorer_table_escapes_names():
-    hostile = pd.DataFrame([["a", 0, 0, 20, "<script>x</script>", "PER", "<script>x</script>"]], columns=MENTION_COLUMNS)
+    hostile = pd.DataFrame([["a", 0, 0, 20, "<script>x</script>", "PER", "<script>x</script>", ""]],
+                           columns=MENTION_COLUMNS)
     explorer = EntityExplorer(hostile)
     assert "<script>" not in explorer.table.value and "&lt;script&gt;" in explorer.table.value
 
