@@ -7,7 +7,7 @@ ambiguous is kept and counted apart (or dropped with `exclude_ambiguous`).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import NamedTuple
 
 import pandas as pd
@@ -33,6 +33,19 @@ def period_of(day: str, freq: str) -> str:
     if freq == "month":
         return f"{when.year}-{when.month:02d}"
     raise ValueError(f"frequency must be one of {', '.join(FREQUENCIES)}, not {freq!r}")
+
+
+def periods_between(first: str, last: str) -> list[str]:
+    """Every period from first to last, both included ("2024-W52", "2025-W01" ...; "2024-11", "2024-12" ...)."""
+    if "-W" in first:
+        monday = date.fromisocalendar(int(first[:4]), int(first[6:]), 1)
+        end = date.fromisocalendar(int(last[:4]), int(last[6:]), 1)
+        weeks = []
+        while monday <= end:
+            weeks.append(period_of(monday.isoformat(), "week"))
+            monday += timedelta(weeks=1)
+        return weeks
+    return [str(period) for period in pd.period_range(first, last, freq="M")]
 
 
 def trends(mentions: pd.DataFrame, cues: pd.DataFrame, references: pd.DataFrame, *, freq: str = "month",

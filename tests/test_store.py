@@ -249,6 +249,21 @@ def test_a_version_1_store_is_migrated_and_analysed_again(folder, tmp_path):
     assert_same_as_fresh_analysis(store, folder)
 
 
+def test_a_version_2_store_is_rebuilt_with_the_new_columns(folder, tmp_path):
+    import duckdb
+
+    path = tmp_path / "k.duckdb"
+    with duckdb.connect(str(path)) as con:  # schema 2: no dateline, hedged or ambiguous columns yet
+        con.execute("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+        con.execute("INSERT INTO meta VALUES ('schema_version', '2')")
+        con.execute('CREATE TABLE "references" (doc_id VARCHAR, reference VARCHAR, source VARCHAR, evidence VARCHAR)')
+        con.execute("CREATE TABLE articles (doc_id VARCHAR, store_key VARCHAR)")
+    store = Store(path)
+    assert store.meta()["schema_version"] == str(SCHEMA_VERSION) and "ambiguous" in store.table("references")
+    assert len(store.sync(folder, progress=False).new) == 5
+    assert_same_as_fresh_analysis(store, folder)
+
+
 def test_every_module_analysis_imports_keys_the_store():
     import ast
 

@@ -65,3 +65,19 @@ def test_pair_balance_counts_one_speaker_towards_one_target_per_period():
     assert top_pair(cues) == ("Korea Selatan", "Korea Utara")
     balance = pair_balance(cues, references, "Korea Selatan", "Korea Utara")
     assert balance.values.tolist() == [["2024-06", 1, 0], ["2024-07", 0, 1]]
+
+
+def test_periods_between_fill_quiet_weeks_and_months_across_years():
+    from korwatch_utils.trends import periods_between
+
+    assert periods_between("2024-11", "2025-02") == ["2024-11", "2024-12", "2025-01", "2025-02"]
+    assert periods_between("2024-W52", "2025-W02") == ["2024-W52", "2025-W01", "2025-W02"]
+
+
+def test_the_attention_chart_draws_a_quiet_month_at_zero():
+    from korwatch_utils.plots import attention_chart
+
+    table = pd.DataFrame([["2024-06", "Rusia", "LOC", 3], ["2024-08", "Rusia", "LOC", 1]],
+                         columns=["period", "entity", "type", "mentions"])
+    line = attention_chart(table).axes[0].get_lines()[0]
+    assert list(line.get_ydata()) == [3, 0, 1]
