@@ -30,10 +30,16 @@ def event_type(category: str, fmt: str) -> str:
     """The PLOVER event type, or the CAMEO root code (its first two digits), of a korwatch category."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
-    row = event_codes().set_index("category").loc[category]
+    plover, cameo = _types_by_category()[category]
     if fmt == "plover":
-        return row["plover_event"] or UNMAPPED
-    return row["cameo_code"][:2] if row["cameo_code"] else UNMAPPED
+        return plover or UNMAPPED
+    return cameo[:2] if cameo else UNMAPPED
+
+
+@lru_cache(maxsize=1)
+def _types_by_category() -> dict[str, tuple[str, str]]:
+    codes = event_codes()
+    return dict(zip(codes["category"], zip(codes["plover_event"], codes["cameo_code"])))
 
 
 def coded_events(cues: pd.DataFrame, events: pd.DataFrame, references: pd.DataFrame, articles: pd.DataFrame,
