@@ -14,16 +14,14 @@ Precision: right korwatch entities over all; recall: gold entities found.
 
 import argparse
 import json
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from korwatch_utils import clean, load_articles  # noqa: E402
-from korwatch_utils.entities import entity_mentions, entity_table, fold, load_aliases  # noqa: E402
+from benchmarks.stance_quality import Names, gold_articles  # noqa: E402
+from korwatch_utils.entities import entity_mentions, entity_table  # noqa: E402
 from korwatch_utils.ner import annotate  # noqa: E402
 from training.stages import DEFAULT_DATA  # noqa: E402
 
@@ -38,24 +36,14 @@ def main() -> None:
     args = parser.parse_args()
 
     gold = [row for row in map(json.loads, GOLD.read_text(encoding="utf-8").splitlines()) if row["split"] == args.split]
-    aliases = load_aliases()
-    canonical = {fold(alias): fold(entity) for alias, entity in zip(aliases["alias"], aliases["entity"])}
-
-    def key(name: str) -> str:
-        return canonical.get(fold(name), fold(name))
-
+    key = Names().key
     names = {}  # (doc_id, name key) -> gold entity
     for row in gold:
         for name in [row["entity"], *row.get("variants", []), *row.get("accept", [])]:
             names[(row["doc_id"], key(name))] = row["entity"]
     doc_ids = sorted({row["doc_id"] for row in gold})
-    with tempfile.TemporaryDirectory() as work:
-        folder = Path(work) / "articles"
-        folder.mkdir()
-        for doc_id in doc_ids:
-            shutil.copyfile(args.data / "articles" / "indosum-dev" / f"{doc_id}.txt", folder / f"{doc_id}.txt")
-        articles = clean(load_articles(folder).articles).articles
-    table = entity_table(entity_mentions(articles, annotate(articles), aliases))
+    articles = gold_articles(args.data, doc_ids)
+    table = entity_table(entity_mentions(articles, annotate(articles)))
     hits = [names.get((doc, key(entity))) for doc, entity in zip(table["doc_id"], table["entity"])]
     right = sum(hit is not None for hit in hits)
     found = {(doc, hit) for doc, hit in zip(table["doc_id"], hits) if hit}

@@ -109,6 +109,16 @@ def score(cues, statements: list[dict], names: Names) -> dict:
     }
 
 
+def gold_articles(data: Path, doc_ids: list[str]):
+    """The gold articles, copied to a fresh folder without metadata and cleaned as `korwatch run` cleans them."""
+    source = data / "articles" / "indosum-dev"
+    with tempfile.TemporaryDirectory() as work:
+        folder = Path(work)
+        for doc_id in doc_ids:
+            shutil.copyfile(source / f"{doc_id}.txt", folder / f"{doc_id}.txt")
+        return clean(load_articles(folder).articles).articles
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -117,13 +127,7 @@ def main() -> None:
     args = parser.parse_args()
 
     doc_ids, statements = read_gold(args.split)
-    source = args.data / "articles" / "indosum-dev"
-    with tempfile.TemporaryDirectory() as work:
-        folder = Path(work) / "articles"
-        folder.mkdir()
-        for doc_id in doc_ids:
-            shutil.copyfile(source / f"{doc_id}.txt", folder / f"{doc_id}.txt")
-        cues = analyse(clean(load_articles(folder).articles).articles).cues
+    cues = analyse(gold_articles(args.data, doc_ids)).cues
     names = Names()
     result = score(cues, statements, names)
     precision = result["matched"] / result["cues"] if result["cues"] else 0.0

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from korwatch_utils.data import DATA_DIR
+from korwatch_utils.data import read_csv
 from korwatch_utils.entities import fold
 
 
@@ -31,7 +31,7 @@ def _codes() -> dict[str, str]:
             if name:
                 codes.setdefault(fold(name), country.alpha_3)
                 codes.setdefault(fold(indonesian.gettext(name)), country.alpha_3)
-    aliases = pd.read_csv(DATA_DIR / "country_aliases.csv", comment="#", dtype=str, keep_default_na=False)
+    aliases = read_csv("country_aliases.csv", commented=True)
     for alias, code in zip(aliases["alias"], aliases["code"]):
         codes[fold(alias)] = code
     return codes

@@ -195,14 +195,13 @@ def unify_names(mentions: pd.DataFrame, *, per_article: bool = False) -> pd.Data
         mentions: mentions with `entity` and `type`.
         per_article: decide within each article instead of across all of them.
     """
-    from korwatch_utils.countries import country_code  # it reads this module's fold
+    from korwatch_utils.countries import add_country_codes  # it reads this module's fold
 
     spelling, kinds = name_choices(mentions, per_article=per_article)
     groups = mentions["doc_id"] if per_article else [None] * len(mentions)
     entities = [spelling[(group, fold(entity))] if entity else "" for group, entity in zip(groups, mentions["entity"])]
     types = [kinds[(group, entity)] if entity else kind for group, entity, kind in zip(groups, entities, mentions["type"])]
-    codes = [country_code(entity) if kind in ("LOC", "ORG") else "" for entity, kind in zip(entities, types)]
-    return mentions.assign(entity=entities, type=types, code=codes)
+    return add_country_codes(mentions.assign(entity=entities, type=types))
 
 
 def name_choices(mentions: pd.DataFrame, *, per_article: bool = False) -> tuple[dict, dict]:

@@ -12,7 +12,7 @@ from functools import lru_cache
 import pandas as pd
 
 from korwatch_utils.countries import country_code
-from korwatch_utils.data import DATA_DIR
+from korwatch_utils.data import read_csv
 
 EVENT_FIELDS = ["event_id", "date", "date_ambiguous", "event_type", "category", "source_actor", "source_code",
                 "target_actor", "target_code", "doc_id", "url", "sentence", "quote"]
@@ -23,7 +23,7 @@ UNMAPPED = "unmapped"
 @lru_cache(maxsize=1)
 def event_codes() -> pd.DataFrame:
     """data/event_codes.csv: category, plover_event, plover_mode, cameo_code, cameo_name, note."""
-    return pd.read_csv(DATA_DIR / "event_codes.csv", comment="#", dtype=str, keep_default_na=False)
+    return read_csv("event_codes.csv", commented=True)
 
 
 def event_type(category: str, fmt: str) -> str:

@@ -487,9 +487,9 @@ class _Term(NamedTuple):
 @lru_cache(maxsize=1)
 def _officeholders() -> tuple[dict[str, list[_Term]], re.Pattern, re.Pattern]:
     """Terms by folded name (person and aliases), a pattern for "title ... name", and one for full names."""
-    from korwatch_utils.data import DATA_DIR
+    from korwatch_utils.data import read_csv
 
-    table = pd.read_csv(DATA_DIR / "officeholders.csv", comment="#", dtype=str, keep_default_na=False)
+    table = read_csv("officeholders.csv", commented=True)
     terms: dict[str, list[_Term]] = defaultdict(list)
     for row in table.itertuples(index=False):
         term = _Term(row.office, row.person, date.fromisoformat(row.start),

@@ -14,9 +14,12 @@ import pandas as pd
 DATA_DIR = Path(__file__).resolve().parent
 
 
-def read_csv(name: str) -> pd.DataFrame:
-    """A shipped data file as strings, empty cells kept as '' (not NaN)."""
-    return pd.read_csv(DATA_DIR / name, dtype=str, keep_default_na=False)
+def read_csv(name: str, *, commented: bool = False) -> pd.DataFrame:
+    """A shipped data file as strings, empty cells kept as '' (not NaN).
+
+    commented: the file opens with "# " lines (its sources and notes), skipped here.
+    """
+    return pd.read_csv(DATA_DIR / name, dtype=str, keep_default_na=False, comment="#" if commented else None)
 
 
 @lru_cache(maxsize=1)
