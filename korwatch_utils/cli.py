@@ -9,9 +9,10 @@ from pathlib import Path
 import pandas as pd
 
 from korwatch_utils import __version__
-from korwatch_utils.analysis import analyse
+from korwatch_utils.analysis import analyse, chunked
 from korwatch_utils.articles import DEFAULT_MAX_BYTES, load_articles
 from korwatch_utils.cleaning import clean, load_rules, removed_by_rule, size_summary
+from korwatch_utils.cluster import SCHEDULER_ENV, ClusterError, connect, map_in_order
 from korwatch_utils.entities import (
     analyst_aliases, cooccurrence, entity_mentions, entity_table, filter_entities, suggest_aliases,
 )
@@ -24,6 +25,9 @@ from korwatch_utils.tables import join_lists
 from korwatch_utils.trends import FREQUENCIES, trends
 from korwatch_utils.timeline import dates_to_settle, find_dates, reference_dates
 
+# The commands that analyse articles, and so take --workers and --scheduler.
+ANALYSING = {"ner", "mentions", "entities", "cooccurrence", "suggest-aliases", "stance-matrix", "timeline", "stance",
+             "entity-totals", "trends", "events-export", "run"}
 CLEAN_COLUMNS = ["doc_id", "title", "published", "outlet", "url", "lang", "n_chars", "text"]
 NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 NOTEBOOK_CELL_TIMEOUT = 1800  # seconds one notebook cell may take in `korwatch run` before the run stops
@@ -39,7 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.handler(args)
-    except (UsageError, ModelFilesError, StoreError, FileNotFoundError, NotADirectoryError, ValueError) as error:
+    except (UsageError, ModelFilesError, StoreError, ClusterError, FileNotFoundError, NotADirectoryError,
+            ValueError) as error:
         print(f"korwatch: error: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # e.g. `korwatch clean seeds | head`
@@ -56,6 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND", dest="command")
 
     def command(name: str, handler, help_text: str, *, cleans: bool = True) -> argparse.ArgumentParser:
+        """A subcommand reading PATH...; one that cleans takes --rules and --aliases, one that analyses --workers."""
         sub = commands.add_parser(name, help=help_text, description=help_text)
         sub.add_argument("path", nargs="+", metavar="PATH", help="a folder of articles, or article files")
         sub.add_argument("--max-mb", type=float, default=DEFAULT_MAX_BYTES / 1e6,
@@ -66,6 +72,12 @@ def _parser() -> argparse.ArgumentParser:
             sub.add_argument("--aliases", metavar="CSV",
                              help="an extra alias table (alias, entity, type) over the shipped one; "
                              "default: aliases.csv in the input folder, if there is one")
+        if name in ANALYSING:
+            sub.add_argument("--workers", type=int, metavar="N",
+                             help="analyse on N local worker processes, one thread each (default: one per core; "
+                             "1: in this process)")
+            sub.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                             help=f"analyse on the workers of a running Dask scheduler (default ${SCHEDULER_ENV})")
         sub.set_defaults(handler=handler)
         return sub
 
@@ -144,10 +156,18 @@ def _table(args) -> int:
     return _write(TABLE_COMMANDS[args.command][1](cleaned, args))
 
 
-def _annotations(cleaned):
-    from korwatch_utils.ner import annotate  # imported here: loading the model is slow
+def _workers(args, articles: pd.DataFrame):
+    """Where the articles are analysed: `cluster.connect` from --workers and --scheduler."""
+    return connect(args.workers, args.scheduler, chunks=len(chunked(articles)))
 
-    return annotate(cleaned.articles)
+
+def _annotations(cleaned, args):
+    from korwatch_utils.ner import Annotations, annotate  # imported here: loading the model is slow
+
+    chunks = chunked(cleaned.articles) or [cleaned.articles]
+    with _workers(args, cleaned.articles) as client:
+        done = map_in_order(client, annotate, chunks)
+    return Annotations(*(pd.concat([chunk[part] for chunk in done], ignore_index=True) for part in range(2)))
 
 
 def _aliases(args):
@@ -156,11 +176,12 @@ def _aliases(args):
 
 
 def _entity_mentions(cleaned, args):
-    return entity_mentions(cleaned.articles, _annotations(cleaned), _aliases(args))
+    return entity_mentions(cleaned.articles, _annotations(cleaned, args), _aliases(args))
 
 
 def _analysis(cleaned, args):
-    return analyse(cleaned.articles, _aliases(args))
+    with _workers(args, cleaned.articles) as client:
+        return analyse(cleaned.articles, _aliases(args), client=client)
 
 
 def _stance(args) -> int:
@@ -189,7 +210,7 @@ TABLE_COMMANDS = {
                    lambda cleaned, args: cleaned.paragraphs),
     "ner": ("Write the entity mentions (doc_id, sent_id, start_char, end_char, text, type, entity) found by the "
             "shipped Stanza model in the cleaned articles as CSV; entity is the text as tagged.",
-            lambda cleaned, args: _annotations(cleaned).mentions),
+            lambda cleaned, args: _annotations(cleaned, args).mentions),
     "mentions": ("Write the entity mentions with canonical entity names and types (doc_id, sent_id, start_char, "
                  "end_char, text, type, entity) as CSV.", _entity_mentions),
     "entities": ("Write mentions per article and canonical entity (doc_id, entity, type, mentions) as CSV.",
@@ -277,7 +298,8 @@ def _run(args) -> int:
     out.mkdir(parents=True, exist_ok=True)
     store_path = Path(args.store) if args.store else default_store_path(source)
     store = Store(store_path)
-    synced = store.sync(source, args.rules, args.aliases, max_bytes=int(args.max_mb * 1e6))
+    synced = store.sync(source, args.rules, args.aliases, max_bytes=int(args.max_mb * 1e6), workers=args.workers,
+                        scheduler=args.scheduler)
     print(f"store {store_path}: {synced}", file=sys.stderr)
     cleaned, analysis = store.cleaned(), store.tables()
     tables = {
@@ -304,7 +326,7 @@ def _run(args) -> int:
             join_lists(tables[name]).to_csv(out / f"{name}.csv", index=False)
     parameters = {"input_dir": str(source), "rules_file": str(Path(args.rules).resolve()) if args.rules else None,
                   "aliases_file": str(Path(args.aliases).resolve()) if args.aliases else None,
-                  "store_path": str(store_path.resolve()),
+                  "store_path": str(store_path.resolve()), "workers": args.workers,
                   # Widgets need a browser; headless, a widget cell can also stall the notebook client
                   # (jupyter/nbclient#312), so the executed copies show the static views only.
                   "interactive": False}

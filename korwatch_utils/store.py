@@ -25,8 +25,10 @@ from pathlib import Path
 import pandas as pd
 
 from korwatch_utils import __version__
+from korwatch_utils.analysis import CHUNK_SIZE, analyse_batch, chunked
 from korwatch_utils.articles import ARTICLE_COLUMNS, DEFAULT_MAX_BYTES, load_articles
 from korwatch_utils.cleaning import clean, load_rules
+from korwatch_utils.cluster import connect, stream
 from korwatch_utils.data import DATA_DIR
 from korwatch_utils.tables import ANALYSIS_TABLES, TABLES, Table, conform
 from korwatch_utils.timeline import url_date
@@ -44,7 +46,8 @@ STORED = {**TABLES, "articles": Table("articles", {**TABLES["articles"].kinds, "
 PER_ARTICLE = tuple(name for name, table in STORED.items() if table.per_article and name != "articles")
 SQL_TYPES = {"str": "VARCHAR", "int": "BIGINT", "bool": "BOOLEAN", "list": "VARCHAR[]"}
 # The modules whose code decides the tables' contents: a change to one re-analyses stored articles.
-# Display code (plots, render, report, widgets, cli) is left out: changing it re-analyses nothing.
+# Display code (plots, render, report, widgets, cli) and cluster.py (where chunks run, not what they
+# hold) are left out: changing them re-analyses nothing.
 ANALYSIS_MODULES = ("articles.py", "cleaning.py", "ner.py", "entities.py", "stance.py", "timeline.py",
                     "analysis.py", "tables.py", "data/__init__.py")
 # Migrations from schema version N to N + 1, as SQL statements.
@@ -159,7 +162,8 @@ class Store:
             return dict(con.execute("SELECT key, value FROM meta").fetchall())
 
     def sync(self, source: str | Path, rules_file: str | Path | None = None, aliases_file: str | Path | None = None,
-             *, max_bytes: int = DEFAULT_MAX_BYTES, chunk_size: int = 32, progress: bool = True) -> SyncReport:
+             *, max_bytes: int = DEFAULT_MAX_BYTES, chunk_size: int = CHUNK_SIZE, progress: bool = True,
+             workers: int | None = 1, scheduler: str | None = None) -> SyncReport:
         """Bring the store up to date with a folder: analyse new and changed articles, drop deleted ones.
 
         Args:
@@ -168,8 +172,11 @@ class Store:
                 folder's own aliases.csv). Changing either re-analyses every article.
             chunk_size: articles analysed and committed together.
             progress: show a tqdm progress bar.
+            workers, scheduler: where chunks are analysed (`cluster.connect`): this process
+                (workers=1, the default here), N local worker processes (None: one per core, the
+                default of `korwatch run` and the notebooks) or a Dask scheduler's workers. This
+                process alone writes the store, one chunk at a time, as each chunk comes back.
         """
-        from korwatch_utils.analysis import analyse_batch
         from korwatch_utils.entities import analyst_aliases
         from korwatch_utils.ner import model_version
 
@@ -201,24 +208,20 @@ class Store:
             con.commit()
 
         todo = articles[articles["doc_id"].isin(report.new + report.changed)]
-        chunks = [todo.iloc[i:i + chunk_size] for i in range(0, len(todo), chunk_size)]
-        if progress and chunks:
-            from tqdm.auto import tqdm
+        chunks = chunked(todo, chunk_size)
+        with connect(workers, scheduler, chunks=len(chunks)) as client:
+            finished = stream(client, analyse_chunk, chunks, rules, aliases)
+            if progress and chunks:
+                from tqdm.auto import tqdm
 
-            chunks = tqdm(chunks, desc="analysing articles", unit="chunk")
-        for chunk in chunks:
-            step = time.perf_counter()
-            cleaned = clean(chunk[ARTICLE_COLUMNS], rules=rules)
-            report.seconds["clean"] = report.seconds.get("clean", 0) + time.perf_counter() - step
-            tables, seconds = analyse_batch(cleaned.articles, aliases)
-            for name, value in seconds.items():
-                report.seconds[name] = report.seconds.get(name, 0) + value
-            tables.update(removed=cleaned.removed, paragraphs=cleaned.paragraphs,
-                          articles=cleaned.articles.assign(store_key=chunk["store_key"].to_numpy()))
-            step = time.perf_counter()
-            with self._connect() as con:
-                self._write_chunk(con, list(chunk["doc_id"]), tables)
-            report.seconds["write"] = report.seconds.get("write", 0) + time.perf_counter() - step
+                finished = tqdm(finished, total=len(chunks), desc="analysing articles", unit="chunk")
+            for index, (tables, seconds) in finished:
+                for name, value in seconds.items():
+                    report.seconds[name] = report.seconds.get(name, 0) + value
+                step = time.perf_counter()
+                with self._connect() as con:
+                    self._write_chunk(con, list(chunks[index]["doc_id"]), tables)
+                report.seconds["write"] = report.seconds.get("write", 0) + time.perf_counter() - step
         with self._connect() as con:
             self._set_meta(con, "last_sync", datetime.now(timezone.utc).isoformat(timespec="seconds"))
         report.seconds["total"] = time.perf_counter() - started
@@ -275,6 +278,20 @@ class Store:
         from korwatch_utils.analysis import Analysis, harmonise
 
         return harmonise(Analysis(*(self.table(name) for name in ANALYSIS_TABLES)))
+
+
+def analyse_chunk(chunk: pd.DataFrame, rules, aliases: pd.DataFrame) -> tuple[dict, dict]:
+    """Clean and analyse a chunk of loaded articles: its rows of every stored table, and the seconds per step.
+
+    This is the work a Dask worker does; it reads nothing but its arguments and the package.
+    """
+    start = time.perf_counter()
+    cleaned = clean(chunk[ARTICLE_COLUMNS], rules=rules)
+    cleaning = time.perf_counter() - start
+    tables, seconds = analyse_batch(cleaned.articles, aliases)
+    tables.update(removed=cleaned.removed, paragraphs=cleaned.paragraphs,
+                  articles=cleaned.articles.assign(store_key=chunk["store_key"].to_numpy()))
+    return tables, {"clean": cleaning, **seconds}
 
 
 def code_version(package_dir: Path = PACKAGE_DIR, modules: tuple[str, ...] = ANALYSIS_MODULES) -> str:

@@ -1,0 +1,127 @@
+"""Analysis on Dask workers: local worker processes and a scheduler on 127.0.0.1 give the tables of one process."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+import pandas as pd
+import pytest
+
+from korwatch_utils import cli
+from korwatch_utils.cluster import ClusterError, connect, map_in_order, stream
+from korwatch_utils.store import STORED, Store
+
+EXTRA_ARTICLES = {  # more articles, so that two-article chunks spread over the workers
+    "010_caps.txt": "Duda di Kyiv\n\nPresiden Polandia ANDRZEJ DUDA mengecam serangan Rusia pada Senin (22/8/2022). "
+                    "ANDRZEJ DUDA mengatakan Polandia mendukung Ukraina.\n",
+    "011_mixed.txt": "Duda di Seoul\n\nPresiden Polandia Andrzej Duda tiba di Seoul pada Selasa (23/8/2022) untuk "
+                     "bertemu Presiden Korea Selatan Yoon Suk-yeol.\n",
+}
+
+
+@pytest.fixture()
+def folder(tmp_path, seeds_dir):
+    target = tmp_path / "articles"
+    shutil.copytree(seeds_dir, target)
+    for name, text in EXTRA_ARTICLES.items():
+        (target / name).write_text(text, encoding="utf-8")
+    return target
+
+
+@pytest.fixture(scope="module")
+def scheduler(tmp_path_factory):
+    """A `dask scheduler` and a `dask worker` with two one-thread processes on 127.0.0.1, with a cache of their own."""
+    tmp_path = tmp_path_factory.mktemp("scheduler")
+    address_file = tmp_path / "scheduler.json"
+    env = {**os.environ, "KORWATCH_CACHE": str(tmp_path / "scheduler_cache"), "HF_HUB_OFFLINE": "1"}
+    started = [subprocess.Popen([sys.executable, "-m", "dask", "scheduler", "--host", "127.0.0.1", "--port", "0",
+                                 "--dashboard-address", "127.0.0.1:0", "--scheduler-file", str(address_file)],
+                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    try:
+        deadline = time.monotonic() + 60
+        while not address_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(0.5)  # the file is written in one go, but give the scheduler a moment to listen
+        address = json.loads(address_file.read_text())["address"]
+        started.append(subprocess.Popen([sys.executable, "-m", "dask", "worker", address, "--nworkers", "2",
+                                         "--nthreads", "1", "--host", "127.0.0.1", "--no-dashboard"],
+                                        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        from distributed import Client
+
+        with Client(address, timeout="30s") as client:
+            client.wait_for_workers(2, timeout=120)
+        yield address
+    finally:
+        for process in reversed(started):
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def stored_tables(store: Store) -> dict[str, pd.DataFrame]:
+    return {name: store.table(name) for name in STORED}
+
+
+def test_two_local_workers_and_a_scheduler_store_the_tables_of_one_process(folder, tmp_path, monkeypatch,
+                                                                            scheduler, capsys):
+    monkeypatch.setenv("KORWATCH_CACHE", str(tmp_path / "local_cache"))
+    one = Store(tmp_path / "one.duckdb")
+    one.sync(folder, chunk_size=2, progress=False, workers=1)
+    monkeypatch.setenv("KORWATCH_CACHE", str(tmp_path / "workers_cache"))  # the workers tag the articles themselves
+    two = Store(tmp_path / "two.duckdb")
+    report = two.sync(folder, chunk_size=2, progress=False, workers=2)
+    assert "dask: 2 workers on a local cluster; dashboard http" in capsys.readouterr().err
+    cluster = Store(tmp_path / "cluster.duckdb")
+    cluster.sync(folder, chunk_size=2, progress=False, scheduler=scheduler)
+    assert f"dask: 2 workers on scheduler {scheduler}" in capsys.readouterr().err
+    assert len(report.new) == 7 and report.seconds["ner"] > 0
+    assert (tmp_path / "workers_cache").is_dir()
+    expected = stored_tables(one)
+    assert len(expected["mentions"]) > 50
+    for store in (two, cluster):
+        for name, table in stored_tables(store).items():
+            pd.testing.assert_frame_equal(table, expected[name], obj=name)
+
+
+def test_cli_on_a_scheduler_writes_the_csv_of_one_process(folder, scheduler, capsys):
+    assert cli.main(["stance", str(folder), "--workers", "1"]) == 0
+    alone = capsys.readouterr().out
+    assert cli.main(["stance", str(folder), "--scheduler", scheduler]) == 0
+    on_cluster = capsys.readouterr()
+    assert on_cluster.out == alone and alone.count("\n") > 5
+    assert f"dask: 2 workers on scheduler {scheduler}" in on_cluster.err
+
+
+def test_an_unreachable_scheduler_is_one_line_and_exit_2(folder, capsys):
+    assert cli.main(["entities", str(folder), "--scheduler", "tcp://127.0.0.1:9"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("korwatch: error: cannot reach the Dask scheduler at tcp://127.0.0.1:9")
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_one_chunk_or_one_worker_runs_in_this_process():
+    with connect(4, chunks=1) as client:
+        assert client is None
+    with connect(1, chunks=10) as client:
+        assert client is None
+    with pytest.raises(ClusterError):
+        with connect(2, "tcp://127.0.0.1:9", chunks=1):
+            pass
+
+
+def square_after(value: int, pause: float) -> int:
+    time.sleep(pause * (value % 3))
+    return value * value
+
+
+def test_stream_returns_every_result_once_and_map_in_order_keeps_the_order():
+    from distributed import Client
+
+    items = list(range(12))
+    assert list(stream(None, square_after, items, 0.0)) == [(i, i * i) for i in items]
+    with Client(processes=False, n_workers=2, threads_per_worker=1, dashboard_address=None) as client:
+        streamed = list(stream(client, square_after, items, 0.01))
+        assert sorted(streamed) == [(i, i * i) for i in items]
+        assert map_in_order(client, square_after, items, 0.01) == [i * i for i in items]
