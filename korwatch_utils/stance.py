@@ -10,7 +10,7 @@ oleh X) that a few readable rules beat a model we have no training data for.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -29,6 +29,9 @@ WORD = re.compile(r"\w+(?:-\w+)*")
 # Words that open another clause or stand for another subject: a name before them is not the cue's subject.
 CLAUSE_WORDS = {"bahwa", "dan", "tetapi", "namun", "sementara", "setelah", "karena", "ketika", "saat", "sehingga",
                 "jika", "agar", "untuk", "guna", "mereka", "kami", "kita", "dia", "ia", "beliau", "saya", "aku"}
+# Prepositions that mark whom a stance is towards.
+TOWARDS = {"terhadap", "atas", "kepada", "pada", "bagi", "dengan", "untuk"}
+PERSONAL_PRONOUN = re.compile(r"\b(?:ia|dia|beliau|mereka)\b", re.I)
 NEGATIONS = {"tidak", "tak", "bukan", "belum", "tanpa", "jangan", "enggan"}
 CLITICS = ("nya", "lah", "kah")
 # Bare words that are nouns: their actor follows them ("kritik Seoul").
@@ -148,7 +151,7 @@ class _Lexicon:
 
 
 def stance_cues(articles: pd.DataFrame, mentions: pd.DataFrame, sentences: pd.DataFrame,
-                cues: pd.DataFrame | None = None) -> pd.DataFrame:
+                cues: pd.DataFrame | None = None, *, syntax: bool | None = None) -> pd.DataFrame:
     """The cues table: every stance cue in the articles with its speaker and target.
 
     Args:
@@ -156,12 +159,15 @@ def stance_cues(articles: pd.DataFrame, mentions: pd.DataFrame, sentences: pd.Da
         mentions: canonical mentions (`entities.entity_mentions`); speakers and targets are their entities.
         sentences: the sentences table from `ner.annotate`.
         cues: a cue lexicon (default `load_cues()`).
+        syntax: complete the rules from dependency parses (`korwatch_utils.syntax`) of the
+            sentences where a cue is left without speaker or target; default: when the
+            parser is shipped.
 
     Returns:
         doc_id, sent_id, speaker, cue (as written), category, polarity (flipped when
         negated), target, quote (the quotation the cue stands in, or ''), sentence,
         negated, attribution (how the speaker was found: active, passive, nominal,
-        quote, reported, according_to, referring, coordinated, or '' when unknown),
+        quote, reported, according_to, referring, coordinated, parse, or '' when unknown),
         start_char, end_char. Speaker or target is '' when the text does not say.
     """
     lexicon = _Lexicon(load_cues() if cues is None else cues)
@@ -170,20 +176,40 @@ def stance_cues(articles: pd.DataFrame, mentions: pd.DataFrame, sentences: pd.Da
                        for r in group.sort_values("start_char").itertuples(index=False)]
               for doc_id, group in named.groupby("doc_id", sort=False)}
     sentences_by_doc = {doc_id: group.sort_values("sent_id") for doc_id, group in sentences.groupby("doc_id", sort=False)}
-    rows = []
+    if syntax is None:
+        from korwatch_utils.syntax import has_parser
+
+        syntax = has_parser()
+    found = []  # (document, sentence, its cues)
     for doc_id, text in zip(articles["doc_id"], articles["text"]):
-        document = _Document(text, by_doc.get(doc_id, []))
+        document = _Document(doc_id, text, by_doc.get(doc_id, []))
         for sentence in sentences_by_doc.get(doc_id, pd.DataFrame()).itertuples(index=False):
-            for row in document.cues_in(sentence.start_char, sentence.end_char, lexicon):
-                rows.append({"doc_id": doc_id, "sent_id": sentence.sent_id, **row,
-                             "sentence": text[sentence.start_char:sentence.end_char]})
+            found.append((document, sentence, document.cues_in(sentence.start_char, sentence.end_char, lexicon)))
+    # Parse, in one batch, only the sentences where the rules left a cue without a speaker and that
+    # name an actor or hold a pronoun: parsing every cue sentence, or those missing a target too,
+    # found no more speakers on the gold's dev split and cost up to twice as much (research/syntax/).
+    unfinished = [i for i, (document, sentence, rows) in enumerate(found)
+                  if syntax and any(not row["speaker"] for row in rows)
+                  and document.could_name_an_actor(sentence.start_char, sentence.end_char)]
+    if unfinished:
+        from korwatch_utils.syntax import parse
+
+        trees = parse([document.text[sentence.start_char:sentence.end_char]
+                       for document, sentence, _ in (found[i] for i in unfinished)])
+        for i, tree in zip(unfinished, trees):
+            document, sentence, _ = found[i]
+            found[i] = (document, sentence, document.cues_in(sentence.start_char, sentence.end_char, lexicon, tree))
+    rows = [{"doc_id": document.doc_id, "sent_id": sentence.sent_id, **row,
+             "sentence": document.text[sentence.start_char:sentence.end_char]}
+            for document, sentence, cues_found in found for row in cues_found]
     return pd.DataFrame(rows, columns=CUE_COLUMNS)
 
 
 class _Document:
     """One article's text, entity mentions and quotations, and the attribution rules over them."""
 
-    def __init__(self, text: str, mentions: list[_Mention]):
+    def __init__(self, doc_id: str, text: str, mentions: list[_Mention]):
+        self.doc_id = doc_id
         self.text = text
         self.mentions = mentions  # sorted by start, not overlapping
         self.starts = [m.start for m in mentions]
@@ -191,11 +217,18 @@ class _Document:
         self.quote_starts = [start for start, _ in self.quote_spans]
         self.quote_speakers = [self._quote_speaker(start, end) for start, end in self.quote_spans]
 
+    def could_name_an_actor(self, start: int, end: int) -> bool:
+        """Whether text[start:end] names an entity or has a pronoun that may stand for one."""
+        index = bisect_left(self.starts, start)
+        return (index < len(self.mentions) and self.mentions[index].start < end) or bool(
+            PERSONAL_PRONOUN.search(self.text, start, end))
+
     def _in_mention(self, position: int) -> bool:
         index = bisect_right(self.starts, position) - 1
         return index >= 0 and self.mentions[index].end > position
 
-    def cues_in(self, start: int, end: int, lexicon: _Lexicon) -> list[dict]:
+    def cues_in(self, start: int, end: int, lexicon: _Lexicon, tree: list | None = None) -> list[dict]:
+        """The cues of the sentence text[start:end]; tree, its parse, fills roles the rules leave open."""
         words = [(m.group(), m.start() + start, m.end() + start) for m in WORD.finditer(self.text[start:end])]
         inside_name = [self._in_mention(w_start) for _, w_start, _ in words]
         texts = [w for w, _, _ in words]
@@ -216,6 +249,9 @@ class _Document:
                 continue
             mention, via, target = self._attribute(words[i][0], entry, cue_start, cue_end, start, end,
                                                    previous_speaker)
+            if tree and (mention is None or not target):
+                mention, via, target = self._complete_from_parse(tree, start, words[i][0], entry, cue_start,
+                                                                 mention, via, target)
             speaker = mention.entity if mention else ""
             negated = any(w.lower() in NEGATIONS and not BOUNDARY.search(self.text[w_end:cue_start])
                           for w, _, w_end in words[max(0, i - 3):i])
@@ -269,6 +305,112 @@ class _Document:
             between = [m for m in in_sentence if speaker.end <= m.start and m.end <= cue_start and m.entity != name]
             target = between[-1].entity if between else ""
         return speaker, via, target
+
+    def _complete_from_parse(self, tree: list, sent_start: int, word: str, entry: Cue, cue_start: int,
+                             speaker: _Mention | None, via: str, target: str) -> tuple[_Mention | None, str, str]:
+        """Fill the speaker and target the rules left open from the cue word's place in the parse.
+
+        Speaker: the subject of the cue verb, of the verb it is an open complement or a
+        conjunct of ("X berjanji akan mengecam", "X mengecam dan menolak"), the noun a
+        relative clause hangs on ("Rusia, yang mengecam"), the "oleh" agent of a passive
+        di- verb, the possessor of a noun cue ("kecaman Rusia"). Target: the object, an
+        oblique ("terhadap Y"), or a passive verb's subject.
+        """
+        from korwatch_utils.syntax import children
+
+        index = next((i for i, w in enumerate(tree) if w.start + sent_start <= cue_start < w.end + sent_start), None)
+        if index is None:
+            return speaker, via, target
+        lower = word.lower()
+        passive = entry.match == "lemma" and lower.startswith("di") and not lemma(lower).startswith("di")
+        nominal = tree[index].upos == "NOUN"
+        found_speaker, found_target = None, None
+        node = index
+        for _ in range(4):  # climb through open complements, conjuncts and relative clauses
+            kids = children(tree, node)
+            relations = {k: tree[k].deprel for k in kids}
+            if passive:
+                found_speaker = found_speaker or self._mention_of(tree, self._agents(tree, node), sent_start)
+                found_target = found_target or self._mention_of(
+                    tree, [k for k in kids if relations[k].startswith("nsubj")], sent_start)
+            elif nominal:
+                found_speaker = found_speaker or self._mention_of(
+                    tree, [k for k in kids if relations[k] in ("nmod", "nmod:poss")
+                           and not self._has_case(tree, k)], sent_start)
+            else:
+                subjects = [k for k in kids if relations[k] in ("nsubj", "csubj")]
+                found_speaker = found_speaker or self._mention_of(tree, subjects, sent_start)
+            if node == index:
+                objects = [k for k in kids if relations[k] == "obj"] + [
+                    k for k in kids if relations[k].startswith(("obl", "nmod")) and self._has_case(tree, k)]
+                found_target = found_target or self._mention_of(tree, objects, sent_start)
+            head, relation = tree[node].head, tree[node].deprel
+            if found_speaker or head < 0:
+                break
+            if nominal and relation == "nsubj:pass":  # "Kecaman ... disampaikan oleh Menlu Sergei Lavrov"
+                found_speaker = self._mention_of(tree, self._agents(tree, head), sent_start)
+                break
+            if relation.startswith(("acl", "amod")):  # "Rusia, yang mengecam ...": the noun is the actor
+                found_speaker = self._mention_of(tree, [head], sent_start)
+                break
+            if not relation.startswith(("xcomp", "conj")):
+                break
+            node, passive, nominal = head, False, tree[head].upos == "NOUN"
+        if speaker is None and found_speaker is not None:
+            speaker, via = found_speaker, "parse"
+        if not target and found_target is not None and (speaker is None or found_target.entity != speaker.entity):
+            target = found_target.entity
+        return speaker, via, target
+
+    @staticmethod
+    def _agents(tree: list, verb: int) -> list[int]:
+        """The "oleh" phrases of a passive verb."""
+        from korwatch_utils.syntax import children
+
+        return [k for k in children(tree, verb) if tree[k].deprel.startswith("obl") and any(
+            tree[c].text.lower() == "oleh" for c in children(tree, k))]
+
+    @staticmethod
+    def _has_case(tree: list, index: int) -> bool:
+        """Whether the word has a preposition of stance towards: "terhadap Y", "atas Y", "kepada Y"."""
+        from korwatch_utils.syntax import children
+
+        return any(tree[c].deprel == "case" and tree[c].text.lower() in TOWARDS for c in children(tree, index))
+
+    def _mention_of(self, tree: list, heads: list[int], sent_start: int) -> _Mention | None:
+        """The entity a phrase names: a person in it first, else the mention at its head, else its first.
+
+        A pronoun ("ia", "mereka") stands for the one person or actor named just before.
+        """
+        from korwatch_utils.syntax import NAME_RELATIONS, children
+
+        for head in heads:
+            if tree[head].text.lower() == "yang":  # a relative clause's subject: the actor named just before it
+                before = [m for m in self.mentions if 0 <= tree[head].start + sent_start - m.end <= 3]
+                if before:
+                    return before[-1]
+                continue
+            if tree[head].upos == "PRON":
+                kind = "PER" if tree[head].text.lower() in ("ia", "dia", "beliau") else None
+                if kind:
+                    mention = self._nearest_before(tree[head].start + sent_start, kind, "")
+                    if mention:
+                        return mention
+                continue
+            phrase, todo = [], [head]
+            while todo:  # the head and its name-like dependents, not its clauses
+                current = todo.pop()
+                phrase.append(current)
+                todo.extend(c for c in children(tree, current) if tree[c].deprel in NAME_RELATIONS)
+            first, last = min(phrase), max(phrase)
+            span = (tree[first].start + sent_start, tree[last].end + sent_start)
+            inside = [m for m in self.mentions if m.start < span[1] and m.end > span[0]]
+            if not inside:
+                continue
+            people = [m for m in inside if m.type == "PER"]
+            at_head = [m for m in inside if m.start <= tree[head].start + sent_start < m.end]
+            return (people or at_head or inside)[0]
+        return None
 
     def _speaker_from_context(self, cue_start, sent_start, in_sentence, previous_speaker):
         """A speaker from the quotation, "menurut X", a reporting verb earlier in the sentence, or a coordinated verb."""

@@ -48,7 +48,7 @@ SQL_TYPES = {"str": "VARCHAR", "int": "BIGINT", "bool": "BOOLEAN", "list": "VARC
 # The modules whose code decides the tables' contents: a change to one re-analyses stored articles.
 # Display code (plots, render, report, widgets, cli) and cluster.py (where chunks run, not what they
 # hold) are left out: changing them re-analyses nothing.
-ANALYSIS_MODULES = ("articles.py", "cleaning.py", "ner.py", "entities.py", "stance.py", "timeline.py",
+ANALYSIS_MODULES = ("articles.py", "cleaning.py", "ner.py", "syntax.py", "entities.py", "stance.py", "timeline.py",
                     "analysis.py", "tables.py", "data/__init__.py")
 # Migrations from schema version N to N + 1, as SQL statements.
 def _q(name: str) -> str:
@@ -179,13 +179,14 @@ class Store:
         """
         from korwatch_utils.entities import analyst_aliases
         from korwatch_utils.ner import model_version
+        from korwatch_utils.syntax import parser_version
 
         report = SyncReport()
         started = time.perf_counter()
         loaded = load_articles(source, max_bytes=max_bytes)
         rules = load_rules(rules_file)
         aliases = analyst_aliases(source if Path(source).is_dir() else None, aliases_file)
-        config = _config_key(rules, aliases, model_version())
+        config = _config_key(rules, aliases, f"{model_version()}+{parser_version()}")
         articles = loaded.articles.assign(store_key=[
             _article_key(row, config) for row in loaded.articles.itertuples(index=False)])
         # The store is opened only to read keys and to commit each chunk (~15 ms each): between commits a

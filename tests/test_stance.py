@@ -248,3 +248,33 @@ def test_no_cues_gives_empty_tables_and_figure():
 def test_each_excluded_sense_gives_no_cue(phrase):
     cues = cues_of(f"Korea Utara {phrase} Rusia.", [("Korea Utara", "LOC"), ("Rusia", "LOC")])
     assert not any(set(cue.lower().split()) & set(phrase.lower().split()) for cue in cues.cue), phrase
+
+
+@pytest.mark.parametrize("text, names, expected", [
+    # the subject is seven words before its verb, past the rules' reach
+    ("Pemerintah Jepang dalam pernyataan yang dirilis pada Selasa malam memprotes peluncuran rudal Korea Utara.",
+     [("Jepang", "LOC"), ("Korea Utara", "LOC")], ("Jepang", "memprotes", "condemn", "Korea Utara")),
+    # a relative clause's "yang" stands for the actor before it
+    ("Korea Utara, yang selama ini mengecam latihan militer gabungan, kembali meluncurkan rudal.",
+     [("Korea Utara", "LOC")], ("Korea Utara", "mengecam", "condemn", "")),
+    # a noun cue as the subject of a passive verb: the actor is the verb's "oleh" agent
+    ("Kecaman keras terhadap Amerika Serikat disampaikan oleh Menlu Sergei Lavrov.",
+     [("Amerika Serikat", "LOC"), ("Sergei Lavrov", "PER")], ("Sergei Lavrov", "Kecaman", "condemn", "Amerika Serikat")),
+])
+def test_the_parse_finds_speakers_the_rules_leave_open(text, names, expected):
+    cues = cues_of(text, names)
+    assert expected in found(cues) and set(cues.attribution) == {"parse"}
+
+
+def test_only_sentences_with_a_speakerless_cue_and_an_actor_are_parsed(monkeypatch):
+    import korwatch_utils.syntax
+
+    parsed = []
+    real_parse = korwatch_utils.syntax.parse
+    monkeypatch.setattr(korwatch_utils.syntax, "parse", lambda texts: parsed.extend(texts) or real_parse(texts))
+    text = ("Rusia mengecam sanksi itu.\n"                                   # the rules find Rusia: not parsed
+            "Langkah tersebut dikecam secara luas.\n"                      # no actor named: not parsed
+            "Pemerintah Jepang dalam pernyataan yang dirilis pada Selasa malam memprotes uji coba itu.")
+    cues = cues_of(text, [("Rusia", "LOC"), ("Jepang", "LOC")])
+    assert parsed == ["Pemerintah Jepang dalam pernyataan yang dirilis pada Selasa malam memprotes uji coba itu."]
+    assert list(cues.speaker) == ["Rusia", "", "Jepang"]

@@ -14,6 +14,7 @@ from training.convert_ner import (EVAL_SOURCES, TRAIN_SOURCES, convert, domain_n
                                    location_names, map_tag, rejoin_hyphens, replace_mentions)
 from training.evaluate import bio_spans, span_scores
 from training.train_ner import anneal_ner, train_ner
+from training.train_syntax import collapse_sentence, train_parser, train_pos
 from training.train_tokenizer import collapse_mwt, split_merged_sentences
 
 
@@ -190,7 +191,57 @@ def test_anneal_ner_fine_tunes_a_copy_with_the_lower_rate(tmp_path, monkeypatch)
     assert details == {"anneal_lr": 0.01, "anneal_steps": 500, "seed": 3, "train_set": "news_train"}
 
 
+CSUI_LINES = [  # "ADB mempertimbangkan untuk menyetujuinya karena ini ...", cut short
+    "# sent_id = csui-train-1",
+    "1\tADB\tADB\tPROPN\tNNP\t_\t2\tnsubj\t_\t_",
+    "2\tmempertimbangkan\ttimbang\tVERB\tVB\tVoice=Act\t0\troot\t_\t_",
+    "3\tuntuk\tuntuk\tSCONJ\tIN\t_\t4\tmark\t_\t_",
+    "4-5\tmenyetujuinya\t_\t_\t_\t_\t_\t_\t_\tSpaceAfter=No",
+    "4\tmenyetujui\tsetuju\tVERB\tVB\tVoice=Act\t2\tadvcl\t_\t_",
+    "5\tnya\tnya\tPRON\tPRP\t_\t4\tobj\t_\t_",
+    "6\tkarena\tkarena\tSCONJ\tIN\t_\t8\tmark\t_\t_",
+    "7\tini\tini\tPRON\tPRP\tPronType=Dem\t8\tnsubj\t_\t_",
+    "8\tmenggunakan\tguna\tVERB\tVB\tVoice=Act\t4\tadvcl\t_\t_",
+]
+
+
+def test_collapse_sentence_keeps_the_attachment_of_the_clitic_host_and_renumbers_heads():
+    rows = [line.split("\t") for line in collapse_sentence(CSUI_LINES) if not line.startswith("#")]
+    assert [(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]) for r in rows] == [
+        ("1", "ADB", "ADB", "PROPN", "_", "_", "2", "nsubj"),
+        ("2", "mempertimbangkan", "mempertimbangkan", "VERB", "_", "_", "0", "root"),
+        ("3", "untuk", "untuk", "SCONJ", "_", "_", "4", "mark"),
+        ("4", "menyetujuinya", "menyetujuinya", "VERB", "_", "_", "2", "advcl"),  # lemma = form, no XPOS/features
+        ("5", "karena", "karena", "SCONJ", "_", "_", "7", "mark"),
+        ("6", "ini", "ini", "PRON", "_", "_", "7", "nsubj"),
+        ("7", "menggunakan", "menggunakan", "VERB", "_", "_", "4", "advcl"),
+    ]
+    assert rows[3][9] == "SpaceAfter=No"
+
+
+def test_a_word_attached_to_a_merged_clitic_attaches_to_the_merged_word():
+    lines = ["1-2\tbukunya\t_\t_\t_\t_\t_\t_\t_\t_", "1\tbuku\tbuku\tNOUN\t_\t_\t0\troot\t_\t_",
+             "2\tnya\tdia\tPRON\t_\t_\t1\tnmod:poss\t_\t_", "3\tsendiri\tsendiri\tDET\t_\t_\t2\tdet\t_\t_"]
+    rows = [line.split("\t") for line in collapse_sentence(lines)]
+    assert [(r[0], r[1], r[6]) for r in rows] == [("1", "bukunya", "0"), ("2", "sendiri", "1")]
+
+
+def test_pos_and_parser_train_on_the_collapsed_sets_and_select_on_gsd_dev(tmp_path, monkeypatch):
+    seen = []
+    monkeypatch.setattr("training.train_syntax.subprocess.run", lambda argv, check: seen.append(argv))
+    train_pos(tmp_path / "syntax", tmp_path / "vec.pt", tmp_path / "pos", "tagger.pt", max_steps=7)
+    train_parser(tmp_path / "syntax", tmp_path / "vec.pt", tmp_path / "parser", "parser.pt", max_steps=9)
+    tagger, parser = seen
+    assert tagger[tagger.index("-m") + 1] == "stanza.models.tagger" and parser[parser.index("-m") + 1] == "stanza.models.parser"
+    for argv, steps in ((tagger, "7"), (parser, "9")):
+        assert argv[argv.index("--train_file") + 1] == str(tmp_path / "syntax" / "train.conllu")
+        assert argv[argv.index("--eval_file") + 1] == str(tmp_path / "syntax" / "dev.conllu")
+        assert argv[argv.index("--max_steps") + 1] == steps
+    assert "--no_xpos" in parser and "--no_ufeats" in parser
+
+
 def test_forcing_a_stage_rebuilds_what_reads_from_it():
+    assert with_downstream(["syntax_data"]) == {"syntax_data", "train_pos", "train_parser"}
     assert with_downstream(["convert_ner"]) == {"convert_ner", "train_ner", "news_finetune"}
     assert with_downstream(["train_ner"]) == {"train_ner", "news_finetune"}
     assert with_downstream(["tokenizer_data"]) == {"tokenizer_data", "train_tokenizer"}

@@ -15,6 +15,7 @@ from pathlib import Path
 from training.convert_ner import convert
 from training.stages import DEFAULT_DATA, ROOT, WORK, run_stage
 from training.train_ner import anneal_ner, train_ner
+from training.train_syntax import prepare as prepare_syntax, train_parser, train_pos
 from training.train_tokenizer import prepare, train_tokenizer
 from training.word_vectors import train_vectors
 
@@ -31,11 +32,15 @@ READS_FROM = {
     "train_tokenizer": ["tokenizer_data"],
     "train_ner": ["convert_ner", "word_vectors"],
     "news_finetune": ["convert_ner", "word_vectors", "train_ner"],
+    "train_pos": ["syntax_data", "word_vectors"],
+    "train_parser": ["syntax_data", "word_vectors"],
 }
 SHIPPED = {
     "id_korwatch_tokenizer.pt": WORK / "tokenize_model" / "id_korwatch_tokenizer.pt",
     "id_korwatch_nertagger.pt": WORK / "ner_news_model" / "id_korwatch_nertagger.pt",
     "id_korwatch.pretrain.pt": WORK / "id_korwatch.pretrain.pt",
+    "id_korwatch_tagger.pt": WORK / "pos_model" / "id_korwatch_tagger.pt",
+    "id_korwatch_parser.pt": WORK / "parser_model" / "id_korwatch_parser.pt",
 }
 
 
@@ -55,6 +60,8 @@ def main(argv=None) -> None:
     parser.add_argument("--ner-steps", type=int, default=8000)
     parser.add_argument("--ner-seed", type=int, default=NER_SEED, help=f"default {NER_SEED}: see NER_SEED")
     parser.add_argument("--tokenizer-steps", type=int, default=15000)
+    parser.add_argument("--pos-steps", type=int, default=600)
+    parser.add_argument("--parser-steps", type=int, default=500)
     parser.add_argument("--force", nargs="*", default=[],
                         help="stages to rebuild even if done (and the stages that read their outputs)")
     parser.add_argument("--only", nargs="*", default=None,
@@ -84,6 +91,14 @@ def main(argv=None) -> None:
     ner = SHIPPED["id_korwatch_nertagger.pt"]
     stage("news_finetune", [ner], lambda: anneal_ner(base, ner_dir, pretrain, ner.parent, ner.name,
                                                       seed=args.ner_seed, **NEWS_FINETUNE))
+
+    syntax_dir = WORK / "syntax"
+    stage("syntax_data", [syntax_dir / "train.conllu"], lambda: prepare_syntax(data, syntax_dir))
+    tagger, parser_model = SHIPPED["id_korwatch_tagger.pt"], SHIPPED["id_korwatch_parser.pt"]
+    stage("train_pos", [tagger], lambda: train_pos(syntax_dir, pretrain, tagger.parent, tagger.name,
+                                                   max_steps=args.pos_steps))
+    stage("train_parser", [parser_model], lambda: train_parser(syntax_dir, pretrain, parser_model.parent,
+                                                               parser_model.name, max_steps=args.parser_steps))
 
     if args.only is not None:
         return
