@@ -45,17 +45,18 @@ DATA ?= ../shared/data
 models: $(STAMP)
 	$(BIN)/python -m training.build_all --data $(DATA)
 
-## benchmarks: print NER and tokenizer quality, pipeline speed, entity cost, stance stemming and precision, timeline accuracy (needs ../shared/data)
+## benchmarks: print NER, tokenizer and parser quality, pipeline speed, entity cost, stance stemming and precision, timeline accuracy (needs ../shared/data)
 benchmarks: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/ner_quality.py --data $(DATA)
 	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/tokenizer_quality.py --data $(DATA)
+	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/syntax_quality.py --data $(DATA)
 	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/ner_speed.py --data $(DATA)
 	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/entities_speed.py --data $(DATA)
 	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/stance_stemming.py --data $(DATA)
 	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/stance_precision.py --data $(DATA)
 	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/timeline_accuracy.py --data $(DATA)
 
-## scale: time full runs and re-runs at 100, 300 and 1,000 articles (several minutes)
+## scale: full runs and re-runs at 100, 300 and 1,000 articles, 1 process vs 2 Dask workers, the korwatch run refresh (about 15 minutes)
 scale: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/scale.py --data $(DATA)
 

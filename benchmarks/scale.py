@@ -1,6 +1,7 @@
-"""Full run, re-run after one new article, peak memory and NER share, at 100, 300 and 1,000 articles.
+"""Full run, re-run after one new article, peak memory and NER share, at 100, 300 and 1,000 articles;
+then one process against two local Dask workers at 300 and 1,000 articles.
 
-Usage: python benchmarks/scale.py [--data ../shared/data] [--sizes 100 300 1000]
+Usage: python benchmarks/scale.py [--data ../shared/data] [--sizes 100 300 1000] [--worker-sizes 300 1000]
 
 For each size, in a fresh process with an empty NER cache and an empty store:
 copy the first N IndoSum dev articles (with their metadata.csv rows) to a
@@ -9,6 +10,15 @@ temporary folder, run what `korwatch run` does before executing the notebooks
 article and run it again. Prints wall time, the share of the full run spent in
 the NER model, how much the rest adds to NER time, the re-run's share of the
 full run, and the peak resident memory of the process.
+
+Then, for each worker size, the same articles are synced into a fresh store
+with a fresh cache by this process alone (`workers=1`) and by two local worker
+processes (`workers=2`): wall time, the speed-up, the largest resident memory
+any worker process reached, and stance work as a share of NER time.
+
+Last, the whole `korwatch run`, notebooks included, on 31 articles and then
+again after one more (`--refresh-size`): the refresh target is a re-run of at
+most 30 % of the full run.
 """
 
 import argparse
@@ -26,6 +36,20 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from training.stages import DEFAULT_DATA  # noqa: E402
+
+
+def copy_articles(data: Path, size: int, target: Path) -> list[Path]:
+    """The first size IndoSum dev articles and their metadata.csv rows in target; returns every dev file."""
+    folder = data / "articles" / "indosum-dev"
+    files = sorted(folder.glob("*.txt"))
+    target.mkdir()
+    for path in files[:size]:
+        shutil.copy(path, target / path.name)
+    metadata = (folder / "metadata.csv").read_text(encoding="utf-8").splitlines()
+    wanted = {path.name for path in files[: size + 1]}
+    kept = [metadata[0]] + [line for line in metadata[1:] if line.split(",", 1)[0] in wanted]
+    (target / "metadata.csv").write_text("\n".join(kept) + "\n", encoding="utf-8")
+    return files
 
 
 def run_once(source: Path, out: Path) -> dict:
@@ -59,18 +83,10 @@ def run_once(source: Path, out: Path) -> dict:
 
 def one_size(size: int, data: Path) -> dict:
     """Run in its own process: a fresh cache, a fresh store, and peak memory of this size alone."""
-    folder = data / "articles" / "indosum-dev"
-    files = sorted(folder.glob("*.txt"))
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["KORWATCH_CACHE"] = str(Path(tmp) / "cache")
         source = Path(tmp) / "articles"
-        source.mkdir()
-        for path in files[:size]:
-            shutil.copy(path, source / path.name)
-        metadata = (folder / "metadata.csv").read_text(encoding="utf-8").splitlines()
-        wanted = {path.name for path in files[: size + 1]}
-        kept = [metadata[0]] + [line for line in metadata[1:] if line.split(",", 1)[0] in wanted]
-        (source / "metadata.csv").write_text("\n".join(kept) + "\n", encoding="utf-8")
+        files = copy_articles(data, size, source)
         from korwatch_utils.ner import load_pipeline
 
         load_pipeline(), load_pipeline(pretokenized=True)  # model load is not part of either run
@@ -81,17 +97,91 @@ def one_size(size: int, data: Path) -> dict:
     return {"size": size, "full": full, "rerun": rerun, "peak_mb": peak_mb}
 
 
+class PeakMemory:
+    """The largest resident memory each child process of this one reaches, sampled every 0.2 s."""
+
+    def __init__(self):
+        import threading
+
+        self.peaks: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self):
+        import psutil  # installed with distributed
+
+        me = psutil.Process()
+        while not self._stop.wait(0.2):
+            for child in me.children(recursive=True):
+                try:
+                    self.peaks[child.pid] = max(self.peaks.get(child.pid, 0), child.memory_info().rss / 2**20)
+                except psutil.Error:
+                    pass
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+def workers_compared(size: int, data: Path) -> dict:
+    """Sync size articles into fresh stores, alone and on two local workers: seconds, peak MB per worker."""
+    from korwatch_utils.store import Store
+
+    result = {"size": size}
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "articles"
+        copy_articles(data, size, source)
+        for workers in (1, 2):
+            os.environ["KORWATCH_CACHE"] = str(Path(tmp) / f"cache{workers}")
+            with PeakMemory() as memory:
+                start = time.perf_counter()
+                report = Store(Path(tmp) / f"store{workers}.duckdb").sync(source, progress=False, workers=workers)
+                seconds = time.perf_counter() - start
+            result[workers] = {"seconds": seconds, "ner": report.seconds["ner"], "stance": report.seconds["stance"],
+                               "worker_peak_mb": max(memory.peaks.values(), default=0.0)}
+        result["process_peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return result
+
+
+def refresh(size: int, data: Path) -> dict:
+    """`korwatch run` (notebooks included) on size articles, then again after one more: seconds of each."""
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "articles"
+        files = copy_articles(data, size, source)
+        env = {**os.environ, "HF_HUB_OFFLINE": "1", "KORWATCH_CACHE": str(Path(tmp) / "cache")}
+        command = [str(Path(sys.executable).parent / "korwatch"), "run", str(source), "--out", str(Path(tmp) / "out")]
+        seconds = []
+        for step in ("full", "rerun"):
+            if step == "rerun":
+                shutil.copy(files[size], source / files[size].name)
+            start = time.perf_counter()
+            subprocess.run(command, env=env, check=True, capture_output=True)
+            seconds.append(time.perf_counter() - start)
+    return {"full": seconds[0], "rerun": seconds[1]}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 300, 1000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[100, 300, 1000])
+    parser.add_argument("--worker-sizes", type=int, nargs="*", default=[300, 1000])
+    parser.add_argument("--refresh-size", type=int, default=31, help="articles for the korwatch run refresh (0: skip)")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # internal: measure one size, print JSON
+    parser.add_argument("--workers-at", type=int, help=argparse.SUPPRESS)  # internal: compare workers at one size
     args = parser.parse_args()
     if args.one:
         print(json.dumps(one_size(args.one, args.data)))
         return
-    print(f"{'articles':>8} {'full run':>9} {'NER':>8} {'NER share':>9} {'non-NER/NER':>11} "
-          f"{'re-run':>8} {'re-run/full':>11} {'peak MB':>8}")
+    if args.workers_at:
+        print(json.dumps(workers_compared(args.workers_at, args.data)))
+        return
+    if args.sizes:
+        print(f"{'articles':>8} {'full run':>9} {'NER':>8} {'NER share':>9} {'non-NER/NER':>11} "
+              f"{'re-run':>8} {'re-run/full':>11} {'peak MB':>8}")
     for size in args.sizes:
         result = subprocess.run([sys.executable, __file__, "--data", str(args.data), "--one", str(size)],
                                 capture_output=True, text=True, env={**os.environ, "HF_HUB_OFFLINE": "1"},
@@ -101,6 +191,21 @@ def main() -> None:
         print(f"{size:>8} {full['total']:>8.1f}s {full['ner']:>7.1f}s {full['ner'] / full['total']:>9.0%} "
               f"{(full['total'] - full['ner']) / full['ner']:>11.0%} {rerun['total']:>7.2f}s "
               f"{rerun['total'] / full['total']:>11.1%} {r['peak_mb']:>8.0f}")
+    if args.worker_sizes:
+        print(f"\n{'articles':>8} {'1 process':>10} {'2 workers':>10} {'speed-up':>9} {'peak MB/worker':>15} "
+              f"{'stance/NER':>11}")
+    for size in args.worker_sizes:
+        result = subprocess.run([sys.executable, __file__, "--data", str(args.data), "--workers-at", str(size)],
+                                capture_output=True, text=True, env={**os.environ, "HF_HUB_OFFLINE": "1"},
+                                check=True)
+        r = json.loads(result.stdout.strip().splitlines()[-1])
+        one, two = r["1"], r["2"]
+        print(f"{size:>8} {one['seconds']:>9.1f}s {two['seconds']:>9.1f}s {one['seconds'] / two['seconds']:>8.2f}x "
+              f"{two['worker_peak_mb']:>15.0f} {one['stance'] / one['ner']:>11.1%}")
+    if args.refresh_size:
+        r = refresh(args.refresh_size, args.data)
+        print(f"\nkorwatch run, notebooks included: {args.refresh_size} articles {r['full']:.1f} s; after one more "
+              f"{r['rerun']:.1f} s ({r['rerun'] / r['full']:.0%} of the full run)")
 
 
 if __name__ == "__main__":

@@ -270,24 +270,38 @@ def _events_export(args) -> int:
     return 0
 
 
-def _execute_notebook(notebook: Path, output: Path, parameters: dict) -> None:
-    """Execute one notebook with papermill, passing it only the parameters its parameters cell declares."""
+async def _execute_notebook(notebook: Path, output: Path, parameters: dict) -> None:
+    """Execute one notebook with the parameters its parameters cell declares; write it, executed, to output."""
     import nbformat
-    import papermill  # imported here: only `run` needs it, and it is slow to import
+    from nbclient import NotebookClient
+    from papermill import inspect_notebook
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
 
-    declared = papermill.inspect_notebook(str(notebook))
+    node = None
     try:
-        papermill.execute_notebook(
-            str(notebook), str(output), parameters={name: value for name, value in parameters.items() if name in declared},
-            cwd=str(notebook.parent), progress_bar=False, execution_timeout=NOTEBOOK_CELL_TIMEOUT,
-        )
-    except Exception as error:  # a cell raised or ran out of time: say which notebook, point at its output
+        declared = inspect_notebook(str(notebook))
+        node = parameterize_notebook(load_notebook_node(str(notebook)),
+                                     {name: value for name, value in parameters.items() if name in declared})
+        await NotebookClient(node, timeout=NOTEBOOK_CELL_TIMEOUT,
+                             resources={"metadata": {"path": str(notebook.parent)}}).async_execute()
+    except Exception as error:  # a cell raised, ran out of time or killed its kernel: say which notebook and where
+        # its output is, never a traceback
+        if node is not None:
+            nbformat.write(node, output)
         first_line = (str(error).strip().splitlines() or [error.__class__.__name__])[0]
         raise UsageError(f"{notebook.name} stopped ({error.__class__.__name__}: {first_line}); its output so far "
                          f"is in {output}") from None
-    executed = nbformat.read(output, as_version=4)
-    if executed.metadata.pop("widgets", None) is not None:  # the saved widget state shows the seeds' articles
-        nbformat.write(executed, output)
+    node.metadata.pop("widgets", None)  # the saved widget state shows the seeds' articles
+    nbformat.write(node, output)
+
+
+async def _execute_notebooks(notebooks: list[Path], out: Path, parameters: dict) -> None:
+    """Execute the notebooks side by side, each in its own kernel (nbclient is asynchronous): a re-run
+    after a few new articles costs about the slowest notebook, not the sum of all."""
+    import asyncio
+
+    await asyncio.gather(*(_execute_notebook(notebook, out / notebook.name, parameters) for notebook in notebooks))
 
 
 def _run(args) -> int:
@@ -330,8 +344,10 @@ def _run(args) -> int:
                   # Widgets need a browser; headless, a widget cell can also stall the notebook client
                   # (jupyter/nbclient#312), so the executed copies show the static views only.
                   "interactive": False}
-    for notebook in tqdm(notebooks, desc="executing notebooks", unit="notebook"):
-        _execute_notebook(notebook, out / notebook.name, parameters)
+    import asyncio
+
+    print(f"executing {len(notebooks)} notebooks", file=sys.stderr)
+    asyncio.run(_execute_notebooks(notebooks, out, parameters))
     print(f"wrote {len(tables)} CSVs, report.html and {len(notebooks)} notebooks to {out}", file=sys.stderr)
     return 0
 
