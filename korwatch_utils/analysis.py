@@ -41,12 +41,18 @@ def analyse(articles: pd.DataFrame, aliases: pd.DataFrame | None = None, *, clie
         client: a `distributed.Client` whose workers analyse the chunks (`cluster.connect`);
             None analyses in this process. The tables are the same either way.
     """
-    from korwatch_utils.cluster import map_in_order
-
-    done = map_in_order(client, batch_tables, chunked(articles) or [articles], aliases)
+    done = map_chunks(client, batch_tables, articles, aliases)
     tables = [conform(name, pd.concat([chunk[name] for chunk in done], ignore_index=True), sort=True)
               for name in ANALYSIS_TABLES]
     return harmonise(Analysis(*tables))
+
+
+def map_chunks(client, function, articles: pd.DataFrame, *args) -> list:
+    """function(chunk, *args) for each chunk of the articles (one empty chunk if there are none), in order,
+    on the client's workers or in this process (`cluster.map_in_order`)."""
+    from korwatch_utils.cluster import map_in_order
+
+    return map_in_order(client, function, chunked(articles) or [articles], *args)
 
 
 def batch_tables(articles: pd.DataFrame, aliases: pd.DataFrame | None = None) -> dict:

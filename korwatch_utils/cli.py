@@ -9,10 +9,10 @@ from pathlib import Path
 import pandas as pd
 
 from korwatch_utils import __version__
-from korwatch_utils.analysis import analyse, chunked
+from korwatch_utils.analysis import analyse, chunked, map_chunks
 from korwatch_utils.articles import DEFAULT_MAX_BYTES, load_articles
 from korwatch_utils.cleaning import clean, load_rules, removed_by_rule, size_summary
-from korwatch_utils.cluster import SCHEDULER_ENV, ClusterError, connect, map_in_order
+from korwatch_utils.cluster import SCHEDULER_ENV, ClusterError, connect
 from korwatch_utils.entities import (
     analyst_aliases, cooccurrence, entity_mentions, entity_table, filter_entities, suggest_aliases,
 )
@@ -164,9 +164,8 @@ def _workers(args, articles: pd.DataFrame):
 def _annotations(cleaned, args):
     from korwatch_utils.ner import Annotations, annotate  # imported here: loading the model is slow
 
-    chunks = chunked(cleaned.articles) or [cleaned.articles]
     with _workers(args, cleaned.articles) as client:
-        done = map_in_order(client, annotate, chunks)
+        done = map_chunks(client, annotate, cleaned.articles)
     return Annotations(*(pd.concat([chunk[part] for chunk in done], ignore_index=True) for part in range(2)))
 
 
@@ -287,9 +286,10 @@ async def _execute_notebook(notebook: Path, output: Path, parameters: dict) -> N
                              resources={"metadata": {"path": str(notebook.parent)}}).async_execute()
     except Exception as error:  # a cell raised, ran out of time or killed its kernel: say which notebook and where
         # its output is, never a traceback
-        if node is not None:
-            nbformat.write(node, output)
         first_line = (str(error).strip().splitlines() or [error.__class__.__name__])[0]
+        if node is None:
+            raise UsageError(f"{notebook.name} cannot be read ({error.__class__.__name__}: {first_line})") from None
+        nbformat.write(node, output)
         raise UsageError(f"{notebook.name} stopped ({error.__class__.__name__}: {first_line}); its output so far "
                          f"is in {output}") from None
     node.metadata.pop("widgets", None)  # the saved widget state shows the seeds' articles
@@ -301,7 +301,11 @@ async def _execute_notebooks(notebooks: list[Path], out: Path, parameters: dict)
     after a few new articles costs about the slowest notebook, not the sum of all."""
     import asyncio
 
-    await asyncio.gather(*(_execute_notebook(notebook, out / notebook.name, parameters) for notebook in notebooks))
+    results = await asyncio.gather(*(_execute_notebook(notebook, out / notebook.name, parameters)
+                                     for notebook in notebooks), return_exceptions=True)
+    failures = [str(result) for result in results if isinstance(result, BaseException)]
+    if failures:  # every notebook ran to its end or its error; report them all
+        raise UsageError("; ".join(failures))
 
 
 def _run(args) -> int:
@@ -340,7 +344,7 @@ def _run(args) -> int:
             join_lists(tables[name]).to_csv(out / f"{name}.csv", index=False)
     parameters = {"input_dir": str(source), "rules_file": str(Path(args.rules).resolve()) if args.rules else None,
                   "aliases_file": str(Path(args.aliases).resolve()) if args.aliases else None,
-                  "store_path": str(store_path.resolve()), "workers": args.workers,
+                  "store_path": str(store_path.resolve()), "workers": args.workers, "max_mb": args.max_mb,
                   # Widgets need a browser; headless, a widget cell can also stall the notebook client
                   # (jupyter/nbclient#312), so the executed copies show the static views only.
                   "interactive": False}

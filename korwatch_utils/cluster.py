@@ -3,8 +3,10 @@
 Analysing an article depends on that article and the alias table alone
 (`analysis.analyse_batch`), so chunks of articles go to workers and their
 tables come back as each chunk finishes; the caller (the store) writes them.
-Each worker loads the Stanza models once, from its own korwatch install
-(`LoadModels`): models are never pickled from the client.
+Each worker loads the Stanza models once, on first use, from its own korwatch
+install (`ner.load_pipeline` and `syntax.load_parser` are built once per
+process): models are never pickled from the client. Workers of a scheduler
+must run the same korwatch, code and models as the client (`connect` checks).
 """
 
 from __future__ import annotations
@@ -19,34 +21,47 @@ SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
 # Chunks waiting per worker: enough to keep each busy, few enough that results stream back.
 QUEUED_PER_WORKER = 2
 CONNECT_TIMEOUT = "10s"
+# A worker holding the models and a chunk peaks under 1 GB (benchmarks/scale.py); leave it room.
+MEMORY_PER_WORKER = 1.5e9
 
 
 class ClusterError(RuntimeError):
-    """A Dask scheduler cannot be reached or has no workers; the message says which."""
+    """Dask workers cannot be started, reached or trusted; the message says which, in one line."""
 
 
 def default_workers() -> int:
-    """The number of cores this process may use."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    """One worker per core this process may use, as many as memory allows at MEMORY_PER_WORKER each."""
+    import psutil  # installed with distributed
+    from dask.system import CPU_COUNT  # honours CPU affinity and container quotas
+
+    return max(1, min(CPU_COUNT, int(psutil.virtual_memory().total // MEMORY_PER_WORKER)))
 
 
-def _load_models_plugin():
+def installed_versions() -> dict[str, str]:
+    """What decides a worker's tables: korwatch's version, the analysis code, the NER and parser models."""
+    from korwatch_utils import __version__
+    from korwatch_utils.ner import model_version
+    from korwatch_utils.store import code_version
+    from korwatch_utils.syntax import parser_version
+
+    return {"korwatch": __version__, "code": code_version(), "ner model": model_version(),
+            "parser": parser_version()}
+
+
+def _one_torch_thread_plugin():
     from distributed import WorkerPlugin
 
-    class LoadModels(WorkerPlugin):
-        """Limit torch to one thread and build the Stanza pipeline once, when a worker joins."""
+    class OneTorchThread(WorkerPlugin):
+        """Limit torch to one thread in each worker (workers are processes, one per core)."""
 
-        name = "korwatch-load-models"
+        name = "korwatch-one-torch-thread"
 
         def setup(self, worker):
             import torch
 
             torch.set_num_threads(1)
-            from korwatch_utils.ner import load_pipeline
 
-            load_pipeline()
-
-    return LoadModels()
+    return OneTorchThread()
 
 
 @contextmanager
@@ -58,40 +73,71 @@ def connect(count: int | None = None, scheduler: str | None = None, *, chunks: i
             1 means this process, no Dask.
         scheduler: address of a running scheduler (`tcp://HOST:PORT`); default
             $DASK_SCHEDULER_ADDRESS. Its workers are used and count is ignored.
-        chunks: how many chunks there are to analyse: with one chunk or none a local
-            cluster would only add its start-up, so this process does the work (a
-            scheduler named explicitly is always used).
+        chunks: how many chunks there are to analyse. With none, no cluster is used; with
+            one, a local cluster would only add its start-up, so this process does the
+            work (a scheduler is used for one chunk too).
+
+    Raises:
+        ClusterError: the local cluster cannot start, the scheduler cannot be reached or
+            has no workers, or its workers run another korwatch, code or model.
     """
     address = scheduler or os.environ.get(SCHEDULER_ENV)
-    count = count or default_workers()
-    if not address and (count <= 1 or chunks is not None and chunks <= 1):
+    if chunks == 0 or not address and ((count or default_workers()) <= 1 or chunks is not None and chunks <= 1):
         yield None
         return
     from distributed import Client, LocalCluster
 
-    cluster = None
+    cluster = client = None
     try:
-        if address:
-            client = Client(address, timeout=CONNECT_TIMEOUT)
-        else:
-            cluster = LocalCluster(n_workers=count, threads_per_worker=1, processes=True,
-                                   dashboard_address=":0", silence_logs=logging.ERROR)
-            client = Client(cluster)
-    except (OSError, TimeoutError) as error:
-        raise ClusterError(f"cannot reach the Dask scheduler at {address}: {error}") from None
-    try:
-        if not client.scheduler_info().get("workers"):
+        try:
+            if address:
+                client = Client(address, timeout=CONNECT_TIMEOUT)
+            else:
+                cluster = LocalCluster(n_workers=count or default_workers(), threads_per_worker=1, processes=True,
+                                       memory_limit=MEMORY_PER_WORKER, dashboard_address=":0",
+                                       silence_logs=logging.ERROR)
+                client = Client(cluster)
+        except (OSError, TimeoutError, RuntimeError) as error:
+            where = f"reach the Dask scheduler at {address}" if address else "start local Dask workers"
+            raise ClusterError(f"cannot {where}: {_first_line(error)}") from None
+        workers = client.scheduler_info().get("workers")
+        if not workers:
             raise ClusterError(f"the Dask scheduler at {address} has no workers; start some with "
                                f"`dask worker {address} --nthreads 1`")
-        client.register_plugin(_load_models_plugin())
+        mine = installed_versions()
+        for worker, theirs in _worker_versions(client).items():
+            if theirs != mine:
+                differ = (", ".join(key for key in mine if theirs.get(key) != mine[key]) if isinstance(theirs, dict)
+                          else f"korwatch cannot be imported there ({theirs})")
+                raise ClusterError(f"Dask worker {worker} does not run this korwatch: {differ}; install the same "
+                                   f"korwatch and models on every worker")
+        client.register_plugin(_one_torch_thread_plugin())
         where = f"scheduler {address}" if address else "a local cluster"
-        print(f"dask: {len(client.scheduler_info()['workers'])} workers on {where}; "
-              f"dashboard {client.dashboard_link}", file=sys.stderr)
+        print(f"dask: {len(workers)} workers on {where}; dashboard {client.dashboard_link}", file=sys.stderr)
         yield client
     finally:
-        client.close()
+        if client is not None:
+            client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return f"{type(error).__name__}: {text.splitlines()[0]}" if text else type(error).__name__
+
+
+def _versions_here() -> dict[str, str]:
+    """installed_versions() where this runs (sent to workers by reference: each answers from its own install)."""
+    return installed_versions()
+
+
+def _worker_versions(client) -> dict:
+    """installed_versions() on each worker, or why it failed there."""
+    try:
+        return client.run(_versions_here)
+    except Exception as error:  # e.g. korwatch missing on a worker: ModuleNotFoundError raised there
+        return {worker: f"{type(error).__name__}: {error}" for worker in client.scheduler_info()["workers"]}
 
 
 def stream(client, function: Callable, items: Iterable, *args) -> Iterator[tuple[int, object]]:
@@ -104,7 +150,7 @@ def stream(client, function: Callable, items: Iterable, *args) -> Iterator[tuple
         for index, item in enumerate(items):
             yield index, function(item, *args)
         return
-    from distributed import as_completed
+    from distributed import KilledWorker, as_completed
 
     shared = [arg if isinstance(arg, (str, int, float, type(None))) else client.scatter([arg], broadcast=True)[0]
               for arg in args]
@@ -125,7 +171,11 @@ def stream(client, function: Callable, items: Iterable, *args) -> Iterator[tuple
         if not submit(pending):
             break
     for future in pending:
-        result = future.result()
+        try:
+            result = future.result()
+        except (KilledWorker, OSError) as error:  # a worker died, or the connection to the cluster was lost
+            raise ClusterError(f"the Dask cluster failed during the analysis ({_first_line(error)}); "
+                               f"stored chunks are kept, run again to finish") from None
         index = index_of.pop(future.key)
         future.release()
         yield index, result

@@ -92,14 +92,14 @@ def _build_pipeline(pretokenized: bool, folder: Path, ner_batch_size: int):
     except Exception:
         # torch and pickle raise many kinds for a damaged file: if a file cannot be
         # read on its own, name it; any other error is a real bug and propagates.
-        culprit = _unreadable_file(paths)
+        culprit = unreadable_file(paths)
         if culprit is None:
             raise
         path, reason = culprit
         raise ModelFilesError(f"cannot load model file {path} ({reason}); {RESTORE_HINT}") from None
 
 
-def _unreadable_file(paths: dict[str, Path]) -> tuple[Path, str] | None:
+def unreadable_file(paths: dict[str, Path]) -> tuple[Path, str] | None:
     """The first model file torch cannot load, with the reason, or None when all load."""
     import torch
 

@@ -31,7 +31,7 @@ CLAUSE_WORDS = {"bahwa", "dan", "tetapi", "namun", "sementara", "setelah", "kare
                 "jika", "agar", "untuk", "guna", "mereka", "kami", "kita", "dia", "ia", "beliau", "saya", "aku"}
 # Prepositions that mark whom a stance is towards.
 TOWARDS = {"terhadap", "atas", "kepada", "pada", "bagi", "dengan", "untuk"}
-PERSONAL_PRONOUN = re.compile(r"\b(?:ia|dia|beliau|mereka)\b", re.I)
+PERSONAL_PRONOUN = re.compile(r"\b(?:ia|dia|beliau)\b", re.I)
 NEGATIONS = {"tidak", "tak", "bukan", "belum", "tanpa", "jangan", "enggan"}
 CLITICS = ("nya", "lah", "kah")
 # Bare words that are nouns: their actor follows them ("kritik Seoul").
@@ -160,8 +160,8 @@ def stance_cues(articles: pd.DataFrame, mentions: pd.DataFrame, sentences: pd.Da
         sentences: the sentences table from `ner.annotate`.
         cues: a cue lexicon (default `load_cues()`).
         syntax: complete the rules from dependency parses (`korwatch_utils.syntax`) of the
-            sentences where a cue is left without speaker or target; default: when the
-            parser is shipped.
+            sentences where the rules leave a cue without a speaker and that name an actor or
+            hold a personal pronoun; default: when the parser is shipped.
 
     Returns:
         doc_id, sent_id, speaker, cue (as written), category, polarity (flipped when
@@ -380,7 +380,7 @@ class _Document:
     def _mention_of(self, tree: list, heads: list[int], sent_start: int) -> _Mention | None:
         """The entity a phrase names: a person in it first, else the mention at its head, else its first.
 
-        A pronoun ("ia", "mereka") stands for the one person or actor named just before.
+        "ia", "dia" or "beliau" stands for the one person named just before.
         """
         from korwatch_utils.syntax import NAME_RELATIONS, children
 

@@ -73,7 +73,11 @@ class StoreError(RuntimeError):
 
 @dataclass
 class SyncReport:
-    """What a sync did, and where its time went."""
+    """What a sync did, and where its time went.
+
+    seconds: each step's time summed over chunks (on several workers the sum can pass
+    the wall time, which is `total`).
+    """
 
     new: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)

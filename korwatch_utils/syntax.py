@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from korwatch_utils.ner import MODELS_DIR, model_path
+from korwatch_utils.ner import MODELS_DIR, RESTORE_HINT, ModelFilesError, unreadable_file, model_path
 
 PARSER_FILES = {"pos": "id_korwatch_tagger.pt", "depparse": "id_korwatch_parser.pt"}
 TOKEN = re.compile(r"\w+(?:[-.']\w+)*|[^\w\s]")
@@ -52,18 +52,29 @@ def parser_version(models_dir: Path = MODELS_DIR) -> str:
 
 @lru_cache(maxsize=1)
 def load_parser(models_dir: Path = MODELS_DIR):
-    """A pre-tokenised `stanza.Pipeline` with POS, identity lemmas and dependency parsing; built once."""
+    """A pre-tokenised `stanza.Pipeline` with POS, identity lemmas and dependency parsing; built once per process.
+
+    Raises:
+        ModelFilesError: a model file is missing, empty or corrupt.
+    """
     import stanza
 
-    pretrain = str(model_path("pretrain", models_dir))
-    return stanza.Pipeline(
-        lang="id", dir=str(models_dir), package=None, download_method=None, use_gpu=False, logging_level="WARN",
-        processors={"tokenize": "korwatch", "pos": "korwatch", "lemma": "identity", "depparse": "korwatch"},
-        tokenize_pretokenized=True, tokenize_model_path=str(model_path("tokenize", models_dir)),
-        pos_model_path=str(Path(models_dir) / PARSER_FILES["pos"]), pos_pretrain_path=pretrain,
-        lemma_use_identity=True,
-        depparse_model_path=str(Path(models_dir) / PARSER_FILES["depparse"]), depparse_pretrain_path=pretrain,
-    )
+    paths = {"tokenize": model_path("tokenize", models_dir), "pretrain": model_path("pretrain", models_dir),
+             **{kind: Path(models_dir) / name for kind, name in PARSER_FILES.items()}}
+    try:
+        return stanza.Pipeline(
+            lang="id", dir=str(models_dir), package=None, download_method=None, use_gpu=False, logging_level="WARN",
+            processors={"tokenize": "korwatch", "pos": "korwatch", "lemma": "identity", "depparse": "korwatch"},
+            tokenize_pretokenized=True, tokenize_model_path=str(paths["tokenize"]),
+            pos_model_path=str(paths["pos"]), pos_pretrain_path=str(paths["pretrain"]), lemma_use_identity=True,
+            depparse_model_path=str(paths["depparse"]), depparse_pretrain_path=str(paths["pretrain"]),
+        )
+    except Exception:
+        culprit = unreadable_file(paths)  # as in ner: name a damaged file, let a real bug propagate
+        if culprit is None:
+            raise
+        path, reason = culprit
+        raise ModelFilesError(f"cannot load model file {path} ({reason}); {RESTORE_HINT}") from None
 
 
 def parse(texts: list[str], models_dir: Path = MODELS_DIR) -> list[list[Word]]:

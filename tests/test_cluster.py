@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from korwatch_utils import cli
+from korwatch_utils import cluster as cluster_module
 from korwatch_utils.cluster import ClusterError, connect, map_in_order, stream
 from korwatch_utils.store import STORED, Store
 
@@ -101,14 +102,43 @@ def test_an_unreachable_scheduler_is_one_line_and_exit_2(folder, capsys):
     assert err.count("\n") == 1 and "Traceback" not in err
 
 
-def test_one_chunk_or_one_worker_runs_in_this_process():
+def test_one_chunk_or_one_worker_runs_in_this_process_and_nothing_to_do_contacts_no_scheduler(monkeypatch):
+    monkeypatch.delenv("DASK_SCHEDULER_ADDRESS", raising=False)
     with connect(4, chunks=1) as client:
         assert client is None
     with connect(1, chunks=10) as client:
         assert client is None
+    with connect(2, "tcp://127.0.0.1:9", chunks=0) as client:  # a down scheduler does not matter then
+        assert client is None
     with pytest.raises(ClusterError):
         with connect(2, "tcp://127.0.0.1:9", chunks=1):
             pass
+
+
+def test_workers_running_another_korwatch_are_refused(monkeypatch):
+    monkeypatch.delenv("DASK_SCHEDULER_ADDRESS", raising=False)
+    real = cluster_module.installed_versions()
+    monkeypatch.setattr(cluster_module, "installed_versions", lambda: {**real, "parser": "another"})
+    with pytest.raises(ClusterError, match=r"does not run this korwatch: parser;"):
+        with connect(2, chunks=2):
+            pass
+
+
+def test_cli_on_two_local_workers_writes_the_csv_of_one_process(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("DASK_SCHEDULER_ADDRESS", raising=False)
+    monkeypatch.setenv("KORWATCH_CACHE", str(tmp_path / "cache"))
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for number in range(33):  # two chunks of 32: more than one, so the workers start
+        (folder / f"{number:03d}.txt").write_text(
+            f"Berita {number}\n\nPresiden Rusia Vladimir Putin mengecam Amerika Serikat di Moskow pada hari ke-{number}.\n",
+            encoding="utf-8")
+    assert cli.main(["entities", str(folder), "--workers", "1"]) == 0
+    alone = capsys.readouterr()
+    assert cli.main(["entities", str(folder), "--workers", "2"]) == 0
+    on_workers = capsys.readouterr()
+    assert "dask:" not in alone.err and "dask: 2 workers on a local cluster" in on_workers.err
+    assert on_workers.out == alone.out and alone.out.count("Vladimir Putin") == 33
 
 
 def square_after(value: int, pause: float) -> int:
@@ -116,12 +146,19 @@ def square_after(value: int, pause: float) -> int:
     return value * value
 
 
-def test_stream_returns_every_result_once_and_map_in_order_keeps_the_order():
+def test_stream_returns_every_result_once_keeps_few_chunks_ahead_and_map_in_order_keeps_the_order():
     from distributed import Client
 
     items = list(range(12))
     assert list(stream(None, square_after, items, 0.0)) == [(i, i * i) for i in items]
     with Client(processes=False, n_workers=2, threads_per_worker=1, dashboard_address=None) as client:
-        streamed = list(stream(client, square_after, items, 0.01))
-        assert sorted(streamed) == [(i, i * i) for i in items]
+        submitted = []
+        submit = client.submit
+        client.submit = lambda *args, **kwargs: submitted.append(args[1]) or submit(*args, **kwargs)
+        results = stream(client, square_after, items, 0.01)
+        next(results)
+        assert len(submitted) <= 2 * cluster_module.QUEUED_PER_WORKER + 1  # not all twelve up front
+        streamed = [*results]
+        assert len(submitted) == 12 and len(streamed) == 11
+        del client.submit
         assert map_in_order(client, square_after, items, 0.01) == [i * i for i in items]
