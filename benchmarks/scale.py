@@ -12,9 +12,12 @@ the NER model, how much the rest adds to NER time, the re-run's share of the
 full run, and the peak resident memory of the process.
 
 Then, for each worker size, the same articles are synced into a fresh store
-with a fresh cache by this process alone (`workers=1`) and by two local worker
-processes (`workers=2`): wall time, the speed-up, the largest resident memory
-any worker process reached, and stance work as a share of NER time.
+with a fresh cache by this process alone (`workers=1`), by two fresh local
+worker processes (`workers=2`, their start-up included) and by the two
+running workers of a `dask scheduler` on 127.0.0.1 that already hold the
+models (`--scheduler`, as an analyst who keeps workers running between runs):
+wall time, the speed-ups, the largest resident memory any worker process
+reached, and stance work as a share of NER time.
 
 Last, the whole `korwatch run`, notebooks included, on 31 articles and then
 again after one more (`--refresh-size`): the refresh target is a re-run of at
@@ -23,6 +26,7 @@ most 30 % of the full run.
 
 import argparse
 import json
+from contextlib import contextmanager, nullcontext
 import os
 import resource
 import shutil
@@ -127,22 +131,64 @@ class PeakMemory:
         self._thread.join()
 
 
+@contextmanager
+def running_scheduler(tmp: Path, env: dict):
+    """A `dask scheduler` and a `dask worker` with two one-thread processes on 127.0.0.1, models loaded:
+    workers an analyst keeps running between runs."""
+    from distributed import Client
+
+    address_file = tmp / "scheduler.json"
+    started = [subprocess.Popen([sys.executable, "-m", "dask", "scheduler", "--host", "127.0.0.1", "--port", "0",
+                                 "--dashboard-address", "127.0.0.1:0", "--scheduler-file", str(address_file)],
+                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    try:
+        while not address_file.exists():
+            time.sleep(0.2)
+        time.sleep(0.5)
+        address = json.loads(address_file.read_text())["address"]
+        started.append(subprocess.Popen([sys.executable, "-m", "dask", "worker", address, "--nworkers", "2",
+                                         "--nthreads", "1", "--host", "127.0.0.1", "--no-dashboard"],
+                                        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        with Client(address, timeout="30s") as client:
+            client.wait_for_workers(2, timeout=120)
+            client.run(warm_up)
+        yield address
+    finally:
+        for process in reversed(started):
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def warm_up() -> None:
+    """Load the models in this process, as a worker that has analysed before holds them."""
+    import torch
+
+    from korwatch_utils.ner import load_pipeline
+    from korwatch_utils.syntax import load_parser
+
+    torch.set_num_threads(1)
+    load_pipeline(), load_pipeline(pretokenized=True), load_parser()
+
+
 def workers_compared(size: int, data: Path) -> dict:
-    """Sync size articles into fresh stores, alone and on two local workers: seconds, peak MB per worker."""
+    """Sync size articles into fresh stores: alone, on two fresh local workers, and on two running workers
+    of a scheduler; seconds and peak MB per worker."""
     from korwatch_utils.store import Store
 
     result = {"size": size}
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "articles"
         copy_articles(data, size, source)
-        for workers in (1, 2):
-            os.environ["KORWATCH_CACHE"] = str(Path(tmp) / f"cache{workers}")
-            with PeakMemory() as memory:
+        for way in ("1", "2", "scheduler"):
+            os.environ["KORWATCH_CACHE"] = str(Path(tmp) / f"cache{way}")
+            with PeakMemory() as memory, (running_scheduler(Path(tmp), dict(os.environ)) if way == "scheduler"
+                                          else nullcontext()) as address:
                 start = time.perf_counter()
-                report = Store(Path(tmp) / f"store{workers}.duckdb").sync(source, progress=False, workers=workers)
+                report = Store(Path(tmp) / f"store{way}.duckdb").sync(
+                    source, progress=False, workers=1 if way == "1" else 2, scheduler=address)
                 seconds = time.perf_counter() - start
-            result[workers] = {"seconds": seconds, "ner": report.seconds["ner"], "stance": report.seconds["stance"],
-                               "worker_peak_mb": max(memory.peaks.values(), default=0.0)}
+            result[way] = {"seconds": seconds, "ner": report.seconds["ner"], "stance": report.seconds["stance"],
+                           "worker_peak_mb": max(memory.peaks.values(), default=0.0)}
         result["process_peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return result
 
@@ -193,15 +239,16 @@ def main() -> None:
               f"{rerun['total'] / full['total']:>11.1%} {r['peak_mb']:>8.0f}")
     if args.worker_sizes:
         print(f"\n{'articles':>8} {'1 process':>10} {'2 workers':>10} {'speed-up':>9} {'peak MB/worker':>15} "
-              f"{'stance/NER':>11}")
+              f"{'stance/NER':>11} {'2 running':>10} {'speed-up':>9}")
     for size in args.worker_sizes:
         result = subprocess.run([sys.executable, __file__, "--data", str(args.data), "--workers-at", str(size)],
                                 capture_output=True, text=True, env={**os.environ, "HF_HUB_OFFLINE": "1"},
                                 check=True)
         r = json.loads(result.stdout.strip().splitlines()[-1])
-        one, two = r["1"], r["2"]
+        one, two, running = r["1"], r["2"], r["scheduler"]
         print(f"{size:>8} {one['seconds']:>9.1f}s {two['seconds']:>9.1f}s {one['seconds'] / two['seconds']:>8.2f}x "
-              f"{two['worker_peak_mb']:>15.0f} {one['stance'] / one['ner']:>11.1%}")
+              f"{two['worker_peak_mb']:>15.0f} {one['stance'] / one['ner']:>11.1%} {running['seconds']:>9.1f}s "
+              f"{one['seconds'] / running['seconds']:>8.2f}x")
     if args.refresh_size:
         r = refresh(args.refresh_size, args.data)
         print(f"\nkorwatch run, notebooks included: {args.refresh_size} articles {r['full']:.1f} s; after one more "
