@@ -132,9 +132,9 @@ class PeakMemory:
 
 
 @contextmanager
-def running_scheduler(tmp: Path, env: dict):
-    """A `dask scheduler` and a `dask worker` with two one-thread processes on 127.0.0.1, models loaded:
-    workers an analyst keeps running between runs."""
+def running_scheduler(tmp: Path, env: dict, *, warm: bool = True):
+    """A `dask scheduler` and a `dask worker` with two one-thread processes on 127.0.0.1 (tests/test_cluster.py
+    uses it too); warm: with the models loaded, as workers an analyst keeps running between runs."""
     from distributed import Client
 
     address_file = tmp / "scheduler.json"
@@ -142,16 +142,18 @@ def running_scheduler(tmp: Path, env: dict):
                                  "--dashboard-address", "127.0.0.1:0", "--scheduler-file", str(address_file)],
                                 env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
     try:
-        while not address_file.exists():
+        deadline = time.monotonic() + 60
+        while not address_file.exists() and time.monotonic() < deadline:
             time.sleep(0.2)
-        time.sleep(0.5)
+        time.sleep(0.5)  # the file is written in one go, but give the scheduler a moment to listen
         address = json.loads(address_file.read_text())["address"]
         started.append(subprocess.Popen([sys.executable, "-m", "dask", "worker", address, "--nworkers", "2",
                                          "--nthreads", "1", "--host", "127.0.0.1", "--no-dashboard"],
                                         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         with Client(address, timeout="30s") as client:
             client.wait_for_workers(2, timeout=120)
-            client.run(warm_up)
+            if warm:
+                client.run(warm_up)
         yield address
     finally:
         for process in reversed(started):

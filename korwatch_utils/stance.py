@@ -276,7 +276,7 @@ class _Document:
         lower = word.lower()
         stem = lemma(lower) if entry.match == "lemma" else lower
         in_sentence = [m for m in self.mentions if sent_start <= m.start < sent_end]
-        if entry.match == "lemma" and lower.startswith("di") and not stem.startswith("di"):
+        if _is_passive(lower, entry):
             target = self._subject(cue_start, sent_start, in_sentence)
             agent = re.match(r"\s+oleh\s+", self.text[cue_end:cue_end + 8], re.I)
             speaker = self._mention_at(cue_end + agent.end(), in_sentence) if agent else None
@@ -322,7 +322,7 @@ class _Document:
         if index is None:
             return speaker, via, target
         lower = word.lower()
-        passive = entry.match == "lemma" and lower.startswith("di") and not lemma(lower).startswith("di")
+        passive = _is_passive(lower, entry)
         nominal = tree[index].upos == "NOUN"
         found_speaker, found_target = None, None
         node = index
@@ -550,6 +550,11 @@ def _quotations(text: str) -> list[tuple[int, int]]:
             spans.append((offset, offset + marks[-1]))
         offset += len(line) + 1
     return spans
+
+
+def _is_passive(word: str, entry: Cue) -> bool:
+    """A di- passive of a cue verb ("dikecam", "dituduh"), whose actor follows "oleh"."""
+    return entry.match == "lemma" and word.startswith("di") and not lemma(word).startswith("di")
 
 
 def _is_nominal(word: str, stem: str) -> bool:

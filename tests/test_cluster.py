@@ -1,11 +1,10 @@
 """Analysis on Dask workers: local worker processes and a scheduler on 127.0.0.1 give the tables of one process."""
 
-import json
 import os
 import shutil
-import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -14,6 +13,9 @@ from korwatch_utils import cli
 from korwatch_utils import cluster as cluster_module
 from korwatch_utils.cluster import ClusterError, connect, map_in_order, stream
 from korwatch_utils.store import STORED, Store
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from scale import running_scheduler  # noqa: E402  (the benchmark's scheduler on 127.0.0.1)
 
 EXTRA_ARTICLES = {  # more articles, so that two-article chunks spread over the workers
     "010_caps.txt": "Duda di Kyiv\n\nPresiden Polandia ANDRZEJ DUDA mengecam serangan Rusia pada Senin (22/8/2022). "
@@ -36,29 +38,9 @@ def folder(tmp_path, seeds_dir):
 def scheduler(tmp_path_factory):
     """A `dask scheduler` and a `dask worker` with two one-thread processes on 127.0.0.1, with a cache of their own."""
     tmp_path = tmp_path_factory.mktemp("scheduler")
-    address_file = tmp_path / "scheduler.json"
     env = {**os.environ, "KORWATCH_CACHE": str(tmp_path / "scheduler_cache"), "HF_HUB_OFFLINE": "1"}
-    started = [subprocess.Popen([sys.executable, "-m", "dask", "scheduler", "--host", "127.0.0.1", "--port", "0",
-                                 "--dashboard-address", "127.0.0.1:0", "--scheduler-file", str(address_file)],
-                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
-    try:
-        deadline = time.monotonic() + 60
-        while not address_file.exists() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        time.sleep(0.5)  # the file is written in one go, but give the scheduler a moment to listen
-        address = json.loads(address_file.read_text())["address"]
-        started.append(subprocess.Popen([sys.executable, "-m", "dask", "worker", address, "--nworkers", "2",
-                                         "--nthreads", "1", "--host", "127.0.0.1", "--no-dashboard"],
-                                        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        from distributed import Client
-
-        with Client(address, timeout="30s") as client:
-            client.wait_for_workers(2, timeout=120)
+    with running_scheduler(tmp_path, env, warm=False) as address:
         yield address
-    finally:
-        for process in reversed(started):
-            process.terminate()
-            process.wait(timeout=30)
 
 
 def stored_tables(store: Store) -> dict[str, pd.DataFrame]:
