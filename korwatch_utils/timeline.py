@@ -596,8 +596,9 @@ def infer_reference(text: str, modified: date | None = None) -> tuple[str, str, 
     a candidate is left) to no earlier than the latest full date the text
     reports or than a few years before the first term of a person it names, and
     to NAMED_YEAR_WINDOW around the latest year it names. One candidate left: it is
-    the reference. Several: the one nearest the latest year the text names
-    (else the latest), flagged ambiguous. Without such a pair, the latest full
+    the reference, unless the window alone left it and it is not that year or the
+    next (then the candidates before the window stay, flagged ambiguous). Several:
+    the one nearest the latest year the text names (else the latest), flagged ambiguous. Without such a pair, the latest full
     date the text reports is the reference (source text), flagged ambiguous:
     the article is from that day or later, but a full date is as often a past
     event as the day of the news.
@@ -666,13 +667,17 @@ def infer_reference(text: str, modified: date | None = None) -> tuple[str, str, 
                f"{name!r} first took office in {first.year}", hard=False)
     named_years = sorted({_year(item["parts"]["year"]) for item in items if item["parts"].get("year")
                           and not item["planned"] and EARLIEST_YEAR <= _year(item["parts"]["year"]) <= latest.year})
+    before_window = dict(candidates)
     if named_years:
         low, high = (named_years[-1] + offset for offset in NAMED_YEAR_WINDOW)
         narrow(lambda year, day: low <= year <= high, f"the latest year the text names is {named_years[-1]}",
                hard=False)
     nearest = (lambda year: (abs(year - named_years[-1]), year)) if named_years else (lambda year: -year)
     picked = min(candidates, key=nearest)
-    others = [day.isoformat() for year, day in sorted(candidates.items()) if year != picked]
+    # The latest year a text names is soft evidence: a pick in that year or the next is trusted; a pick the
+    # window kept further off (a year before it, two after) stays ambiguous among the candidates before it.
+    kept = before_window if named_years and not 0 <= picked - named_years[-1] <= 1 else candidates
+    others = [day.isoformat() for year, day in sorted(kept.items()) if year != picked]
     if others:
         evidence.append(f"ambiguous: picked {picked}, " + ("the nearest to the latest year the text names"
                                                           if named_years else "the latest"))

@@ -300,3 +300,14 @@ def test_weekday_pairs_across_new_year_agree_and_an_old_december_day_stays_in_it
     reference, source, _, _, candidates = infer_reference(text, date(2026, 11, 1))
     assert source == "inferred" and reference.endswith("-01-02")
     assert all(day.endswith("-01-02") for day in candidates)  # 28 December stays in the year before
+
+
+def test_a_year_the_text_names_settles_only_that_year_or_the_next():
+    later = date(2026, 1, 1)
+    named_2017 = infer_reference("Rencana itu disusun pada 2017. Ia berbicara di Jakarta, Jumat (11/8).", later)
+    assert named_2017[0] == "2017-08-11" and named_2017[3] is False
+    # 2004 leaves 2006 in the window (-1, +2 years): picked, but flagged, with the years it could not rule out
+    reference, source, evidence, ambiguous, others = infer_reference(
+        "Menteri itu menjabat sejak 2004. Ia berbicara di Jakarta, Jumat (11/8).", later)
+    assert (reference, source, ambiguous) == ("2006-08-11", "inferred", True)
+    assert "2017-08-11" in others and "ambiguous: picked 2006" in evidence
