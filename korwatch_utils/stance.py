@@ -2,9 +2,12 @@
 
 A cue is found from the lexicon in korwatch_utils/data/stance_cues.csv: by lemma
 (PySastrawi's stem, corrected by data/stem_overrides.csv where it is measured
-wrong) or by exact form or phrase. Attribution is rule-based: Indonesian
+wrong) or by exact form or phrase. Attribution is rules first: Indonesian
 reporting patterns are regular enough ("…," kata X; X mengecam Y; Y dituduh
-oleh X) that a few readable rules beat a model we have no training data for.
+oleh X) that readable rules do better than korwatch's dependency parse
+(research/syntax/). Where the rules leave a cue without a speaker in a
+sentence that names an actor, that sentence is parsed (`korwatch_utils.syntax`)
+and the parse supplies the subject, the "oleh" agent or the possessor.
 """
 
 from __future__ import annotations
