@@ -17,6 +17,7 @@ from korwatch_utils.entities import (
     analyst_aliases, cooccurrence, entity_mentions, entity_table, filter_entities, suggest_aliases,
 )
 from korwatch_utils.ner import ENTITY_TYPES, ModelFilesError
+from korwatch_utils.notebooks import execute_notebooks
 from korwatch_utils.report import html_report
 from korwatch_utils.stance import STANCE_CATEGORIES, filter_cues, stance_matrix
 from korwatch_utils.store import Store, StoreError, default_store_path
@@ -30,7 +31,7 @@ ANALYSING = {"ner", "mentions", "entities", "cooccurrence", "suggest-aliases", "
              "entity-totals", "trends", "events-export", "run"}
 CLEAN_COLUMNS = ["doc_id", "title", "published", "outlet", "url", "lang", "n_chars", "text"]
 NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
-NOTEBOOK_CELL_TIMEOUT = 1800  # seconds one notebook cell may take in `korwatch run` before the run stops
+NOTEBOOKS_FAILED = 3  # exit status of a run whose CSVs and report were written but a notebook failed
 
 
 class UsageError(Exception):
@@ -269,45 +270,6 @@ def _events_export(args) -> int:
     return 0
 
 
-async def _execute_notebook(notebook: Path, output: Path, parameters: dict) -> None:
-    """Execute one notebook with the parameters its parameters cell declares; write it, executed, to output."""
-    import nbformat
-    from nbclient import NotebookClient
-    from papermill import inspect_notebook
-    from papermill.iorw import load_notebook_node
-    from papermill.parameterize import parameterize_notebook
-
-    node = None
-    try:
-        declared = inspect_notebook(str(notebook))
-        node = parameterize_notebook(load_notebook_node(str(notebook)),
-                                     {name: value for name, value in parameters.items() if name in declared})
-        await NotebookClient(node, timeout=NOTEBOOK_CELL_TIMEOUT,
-                             resources={"metadata": {"path": str(notebook.parent)}}).async_execute()
-    except Exception as error:  # a cell raised, ran out of time or killed its kernel: say which notebook and where
-        # its output is, never a traceback
-        first_line = (str(error).strip().splitlines() or [error.__class__.__name__])[0]
-        if node is None:
-            raise UsageError(f"{notebook.name} cannot be read ({error.__class__.__name__}: {first_line})") from None
-        nbformat.write(node, output)
-        raise UsageError(f"{notebook.name} stopped ({error.__class__.__name__}: {first_line}); its output so far "
-                         f"is in {output}") from None
-    node.metadata.pop("widgets", None)  # the saved widget state shows the seeds' articles
-    nbformat.write(node, output)
-
-
-async def _execute_notebooks(notebooks: list[Path], out: Path, parameters: dict) -> None:
-    """Execute the notebooks side by side, each in its own kernel (nbclient is asynchronous): a re-run
-    after a few new articles costs about the slowest notebook, not the sum of all."""
-    import asyncio
-
-    results = await asyncio.gather(*(_execute_notebook(notebook, out / notebook.name, parameters)
-                                     for notebook in notebooks), return_exceptions=True)
-    failures = [str(result) for result in results if isinstance(result, BaseException)]
-    if failures:  # every notebook ran to its end or its error; report them all
-        raise UsageError("; ".join(failures))
-
-
 def _run(args) -> int:
     if len(args.path) != 1 or not Path(args.path[0]).is_dir():
         raise UsageError("run takes one folder of articles")
@@ -348,11 +310,13 @@ def _run(args) -> int:
                   # Widgets need a browser; headless, a widget cell can also stall the notebook client
                   # (jupyter/nbclient#312), so the executed copies show the static views only.
                   "interactive": False}
-    import asyncio
-
-    print(f"executing {len(notebooks)} notebooks", file=sys.stderr)
-    asyncio.run(_execute_notebooks(notebooks, out, parameters))
-    print(f"wrote {len(tables)} CSVs, report.html and {len(notebooks)} notebooks to {out}", file=sys.stderr)
+    runs = execute_notebooks(notebooks, out, parameters)
+    failed = [run.name for run in runs if not run.ok]
+    print(f"wrote {len(tables)} CSVs, report.html and {len(notebooks) - len(failed)} of {len(notebooks)} notebooks "
+          f"to {out}", file=sys.stderr)
+    if failed:
+        print(f"korwatch: error: {len(failed)} notebook(s) failed: {', '.join(failed)}", file=sys.stderr)
+        return NOTEBOOKS_FAILED
     return 0
 
 
