@@ -30,7 +30,8 @@ def _spin(stop) -> None:
 
 def one_run(folder: Path, out: Path, store: Path) -> dict:
     """One `korwatch run` as a user starts it; what it exited with, how long it took, what stderr held."""
-    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    # This checkout's korwatch, in the command and in its kernels, whatever the virtual environment installed.
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
     started = time.perf_counter()
     result = subprocess.run([sys.executable, "-m", "korwatch_utils.cli", "run", str(folder), "--out", str(out),
                              "--store", str(store)], capture_output=True, text=True, env=env)

@@ -7,10 +7,11 @@ import hashlib
 import io
 import os
 import re
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
+import dateparser
 import pandas as pd
 
 from korwatch_utils.tables import columns
@@ -93,9 +94,12 @@ def load_articles(
     seen_hashes: dict[str, str] = {}
     used_ids: set[str] = set()
     sidecars: dict[Path, dict[str, dict]] = {}
+    for folder in sorted({path.parent for path in files}):  # a file given alone still gets its folder's metadata
+        sidecars[folder], problems = _read_sidecar(folder / METADATA_FILE)
+        report_rows.extend(problems)
     for path in files:
         if path.name == METADATA_FILE:
-            continue  # reported once per folder below
+            continue  # read above, with its folder
         if path.name in SIDECAR_FILES:
             report_rows.append(_report(path, "", "sidecar", "configuration file, not an article"))
             continue
@@ -111,12 +115,7 @@ def load_articles(
             continue
         seen_hashes[digest] = doc_id
         used_ids.add(doc_id)
-        folder = path.parent
-        if folder not in sidecars:
-            sidecars[folder], note = _read_sidecar(folder / METADATA_FILE)
-            if note:
-                report_rows.append(_report(folder / METADATA_FILE, "", "metadata", note))
-        _fill_metadata(record, sidecars[folder].get(path.name, {}))
+        _fill_metadata(record, sidecars.get(path.parent, {}).get(path.name, {}))
         rows.append({"doc_id": doc_id, "path": str(path), **record})
         report_rows.append(_report(path, doc_id, "loaded", ""))
 
@@ -277,27 +276,74 @@ def _markdown_to_text(text: str) -> str:
     return _MD_EMPHASIS.sub(r"\2", text)
 
 
-def _read_sidecar(path: Path) -> tuple[dict[str, dict], str]:
-    """Rows of a metadata.csv keyed by file name, and a note for the report ('' if absent)."""
+def parse_full_date(expression: str) -> date | None:
+    """A full date read by dateparser ("13 Juni 2024", "24/10/2024", "Juli 2000" gives its first day)."""
+    parsed = dateparser.parse(expression, languages=["id"],
+                              settings={"DATE_ORDER": "DMY", "PREFER_DAY_OF_MONTH": "first",
+                                        "REQUIRE_PARTS": ["year"]})
+    return parsed.date() if parsed else None
+
+
+def parse_published(value) -> date | None:
+    """A published date as metadata gives it: ISO first, else any full date dateparser reads; None if neither."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return parse_full_date(value)
+
+
+class Sidecar(NamedTuple):
+    """A folder's metadata.csv: the usable values keyed by file name, and a report row per unusable value."""
+
+    by_file: dict[str, dict]
+    problems: list[dict]
+
+
+def _read_sidecar(path: Path) -> Sidecar:
+    """Read a metadata.csv; every value that cannot be used becomes a report row, and nothing else is lost."""
     if not path.is_file():
-        return {}, ""
+        return Sidecar({}, [])
+
+    def problem(line: int | None, field: str, value: str, why: str) -> dict:
+        where = f"line {line}: " if line else ""
+        return _report(path, "", "metadata", where + why, field=field, value=value)
+
     try:
         text, _ = decode_bytes(path.read_bytes())
-        rows = list(csv.DictReader(io.StringIO(_unify_newlines(text))))
+        reader = csv.DictReader(io.StringIO(_unify_newlines(text)))
+        rows = list(reader)
+        header = reader.fieldnames or []
     except (OSError, csv.Error) as error:
-        return {}, f"unreadable metadata.csv, ignored: {error}"
-    if rows and "file" not in rows[0]:
-        return {}, "metadata.csv has no 'file' column, ignored"
-    by_file = {}
-    for row in rows:
+        return Sidecar({}, [problem(None, "", "", f"unreadable, ignored: {error}")])
+    if "file" not in header:
+        return Sidecar({}, [problem(1, "file", "", "no 'file' column, so no row can be matched to an article; "
+                                                    "the file is ignored")])
+    problems = [_report(path, "", "sidecar", f"metadata for {len(rows)} rows")]
+    problems += [problem(1, column or "(blank)", "", f"unknown column, ignored (korwatch reads file, "
+                                                    f"{', '.join(METADATA_FIELDS)})")
+                 for column in header if column not in ("file", *METADATA_FIELDS)]
+    by_file: dict[str, dict] = {}
+    first_line: dict[str, int] = {}
+    for line, row in enumerate(rows, start=2):  # line 1 is the header
         name = (row.get("file") or "").strip()
-        if name:
-            by_file[name] = {k: (row.get(k) or "").strip() for k in METADATA_FIELDS}
-    missing = sorted(name for name in by_file if not (path.parent / name).exists())
-    note = f"{len(by_file)} rows"
-    if missing:
-        note += f"; {len(missing)} name no file here: {', '.join(missing[:5])}"
-    return by_file, note
+        if not name:
+            problems.append(problem(line, "file", "", "row without a file name, ignored"))
+            continue
+        if name in by_file:
+            problems.append(problem(line, "file", name, f"duplicate row for this file, ignored (line "
+                                                        f"{first_line[name]} is used)"))
+            continue
+        if not (path.parent / name).is_file():
+            problems.append(problem(line, "file", name, "names no file in this folder, ignored"))
+        values = {field: (row.get(field) or "").strip() for field in METADATA_FIELDS}
+        if values["published"] and parse_published(values["published"]) is None:
+            problems.append(problem(line, "published", values["published"],
+                                    f"not a date korwatch can read; {name} is loaded without it"))
+            values["published"] = ""
+        by_file[name], first_line[name] = values, line
+    return Sidecar(by_file, problems)
 
 
 def _fill_metadata(record: dict, sidecar: dict) -> None:
@@ -315,8 +361,8 @@ def _fill_metadata(record: dict, sidecar: dict) -> None:
         record["published_source"] = "unknown"
 
 
-def _report(path: Path, doc_id: str, status: str, reason: str) -> dict:
-    return {"path": str(path), "doc_id": doc_id, "status": status, "reason": reason}
+def _report(path: Path, doc_id: str, status: str, reason: str, *, field: str = "", value: str = "") -> dict:
+    return {"path": str(path), "doc_id": doc_id, "status": status, "reason": reason, "field": field, "value": value}
 
 
 def _unify_newlines(text: str) -> str:

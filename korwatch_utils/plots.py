@@ -2,10 +2,36 @@
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+
 import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib import font_manager
 
 TYPE_COLOURS = {"PER": "#1f77b4", "ORG": "#ff7f0e", "LOC": "#2ca02c"}
+# DejaVu Sans (matplotlib's own) draws Latin and Cyrillic; NanumGothic, shipped by the pinned
+# koreanize-matplotlib under the SIL Open Font License, draws Hangul. matplotlib falls back from one
+# family of the list to the next glyph by glyph.
+FONT_FAMILIES = ["DejaVu Sans", "NanumGothic"]
+HANGUL_FONT_PACKAGE, HANGUL_FONT_FILE = "koreanize_matplotlib", Path("fonts") / "NanumGothic.ttf"
+
+
+def use_fonts_for_every_script() -> None:
+    """Register NanumGothic and draw text in FONT_FAMILIES, so Korean, Cyrillic and Latin names all render.
+
+    Only the font file is read: importing koreanize_matplotlib would set its own font for everything.
+    """
+    spec = importlib.util.find_spec(HANGUL_FONT_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        return  # not installed: charts still draw, Hangul as boxes
+    font = Path(list(spec.submodule_search_locations)[0]) / HANGUL_FONT_FILE
+    if font.is_file() and FONT_FAMILIES[1] not in {entry.name for entry in font_manager.fontManager.ttflist}:
+        font_manager.fontManager.addfont(str(font))
+    plt.rcParams["font.family"] = FONT_FAMILIES
+
+
+use_fonts_for_every_script()
 
 
 def entity_bar_chart(totals: pd.DataFrame, top_n: int = 20, ax=None, title: str = "Most mentioned entities"):

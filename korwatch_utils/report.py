@@ -18,6 +18,7 @@ from korwatch_utils.render import table_html
 from korwatch_utils.stance import stance_matrix
 from korwatch_utils.trends import trends
 
+# The page is one file with no outside resource (figures inline, no web fonts or scripts): it opens offline.
 _STYLE = ("<style>body{font-family:sans-serif;max-width:1200px;margin:2em auto;font-size:14px}"
           "table{border-collapse:collapse;font-size:12px}td,th{border:1px solid #ddd;padding:2px 6px;"
           "vertical-align:top}h2{border-bottom:1px solid #ccc;margin-top:2em}img{max-width:100%}</style>")
@@ -30,10 +31,28 @@ def _figure(figure) -> str:
     return f'<img alt="figure" src="data:image/png;base64,{base64.b64encode(buffer.getvalue()).decode()}">'
 
 
-def _rows(frame, limit: int = 200) -> str:
-    """An escaped HTML table of at most `limit` rows, saying how many more the CSV has."""
+def _rows(title: str, frame, limit: int = 200) -> str:
+    """A titled, escaped HTML table of at most `limit` rows, saying how many more the CSV has."""
     note = f"<p>First {limit} of {len(frame)} rows; the CSV of the run has them all.</p>" if len(frame) > limit else ""
-    return note + table_html(frame.head(limit))
+    return f"<h3>{escape(title)}</h3>{note}" + table_html(frame.head(limit))
+
+
+def load_summary(load_report) -> str:
+    """The load report in words: how many files became articles, how many were skipped, what metadata was unusable."""
+    counts = load_report["status"].value_counts()
+    loaded, skipped, problems = (int(counts.get(status, 0)) for status in ("loaded", "skipped", "metadata"))
+    words = [f"{loaded} file{'s' if loaded != 1 else ''} loaded as articles",
+             f"{skipped} skipped" + (" (reasons below)" if skipped else ""),
+             f"{problems} metadata value{'s' if problems != 1 else ''} could not be used"
+             + (" (listed below; the articles were loaded without them)" if problems else "")]
+    return "; ".join(words) + "."
+
+
+def _load_section(load_report) -> str:
+    notes = load_report[load_report["status"].isin(["skipped", "metadata"])]
+    table = _rows("Files skipped and metadata not used", notes[["path", "status", "field", "value", "reason"]]) \
+        if len(notes) else ""
+    return f"<p>{escape(load_summary(load_report))}</p>{table}"
 
 
 def _settle_note(references) -> str:
@@ -57,19 +76,23 @@ def html_report(source: str, load_report, cleaned, analysis, top_n: int = 20, pa
     matrix = stance_matrix(analysis.cues)
     attention = trends(analysis.mentions, analysis.cues, analysis.references)
     events = analysis.events
-    status = load_report.groupby("status").size().to_dict()
     sections = [
-        ("Articles", f"<p>{escape(str(status))}</p>" + _rows(size_summary(cleaned))),
-        ("What cleaning removed, by rule", _rows(removed_by_rule(cleaned.removed))),
-        ("Most mentioned entities", _figure(entity_bar_chart(totals, top_n)) + table_html(totals.head(top_n))),
+        ("What was loaded", _load_section(load_report)),
+        ("Articles", _rows("Size of each article before and after cleaning", size_summary(cleaned))),
+        ("What cleaning removed, by rule", _rows("Removals by rule", removed_by_rule(cleaned.removed))),
+        ("Most mentioned entities", _figure(entity_bar_chart(totals, top_n))
+         + _rows(f"The {top_n} most mentioned entities", totals, top_n)),
         ("Who appears with whom", _figure(cooccurrence_heatmap(pairs, list(totals.entity.head(min(top_n, 15)))))
-         + table_html(pairs.head(top_n))),
-        ("Stance: speaker x target", _figure(stance_heatmaps(matrix)) + table_html(matrix.head(top_n * 2))),
-        ("Stance cues", _rows(analysis.cues[["doc_id", "speaker", "cue", "category", "polarity", "target",
-                                              "sentence"]])),
-        ("Reference dates", f"<p>{_settle_note(analysis.references)}</p>" + _rows(analysis.references)),
-        ("Attention over time", _figure(attention_chart(attention.table)) + _rows(attention.table)),
-        ("Timeline", _figure(timeline_chart(events)) + _rows(events[
+         + _rows("Pairs named in one sentence", pairs, top_n)),
+        ("Stance: speaker x target", _figure(stance_heatmaps(matrix))
+         + _rows("Stance cues by speaker and target", matrix, top_n * 2)),
+        ("Stance cues", _rows("Every stance cue", analysis.cues[
+            ["doc_id", "speaker", "cue", "category", "polarity", "target", "sentence"]])),
+        ("Reference dates", f"<p>{_settle_note(analysis.references)}</p>"
+         + _rows("Each article's reference date", analysis.references)),
+        ("Attention over time", _figure(attention_chart(attention.table))
+         + _rows("Mentions and stance cues per period", attention.table)),
+        ("Timeline", _figure(timeline_chart(events)) + _rows("Dated sentences", events[
             ["doc_id", "date", "end", "expression", "resolved_by", "planned", "entities", "stance", "sentence"]])),
     ]
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")

@@ -33,7 +33,7 @@ from korwatch_utils.data import DATA_DIR
 from korwatch_utils.tables import ANALYSIS_TABLES, TABLES, Table, conform
 from korwatch_utils.timeline import url_date
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 PACKAGE_DIR = Path(__file__).resolve().parent
 STORE_FILE = "korwatch.duckdb"
 # A process that finds the store locked by another waits this long, polling, before giving up with a
@@ -64,6 +64,9 @@ MIGRATIONS: dict[int, list[str]] = {
     # the older tables go and are made anew.
     1: [f"DROP TABLE IF EXISTS {_q(name)}" for name in _ANALYSED_TABLES],
     2: [f"DROP TABLE IF EXISTS {_q(name)}" for name in _ANALYSED_TABLES],
+    # 4: the load report has field and value (the metadata value that could not be used); it is written
+    # anew by every sync, so it is dropped and made again.
+    3: ["DROP TABLE IF EXISTS load_report"],
 }
 
 

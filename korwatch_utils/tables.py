@@ -38,7 +38,7 @@ def _table(name: str, order: tuple[str, ...], columns: str, per_article: bool = 
 
 
 TABLES: dict[str, Table] = {table.name: table for table in (
-    _table("load_report", ("path",), "path doc_id status reason", per_article=False),
+    _table("load_report", ("path",), "path doc_id status reason field value", per_article=False),
     _table("articles", ("doc_id",), "doc_id path title outlet url published published_source modified dateline lang "
            "text n_chars sha256 encoding raw_text", n_chars="int"),
     _table("removed", ("doc_id", "line_no"), "doc_id line_no text rule", line_no="int"),

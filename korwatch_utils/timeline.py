@@ -22,6 +22,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from korwatch_utils.articles import parse_full_date, parse_published
 from korwatch_utils.tables import columns
 
 MONTHS = {"januari": 1, "februari": 2, "pebruari": 2, "maret": 3, "april": 4, "mei": 5, "juni": 6, "juli": 7,
@@ -170,16 +171,6 @@ def scan(text: str) -> tuple[dict, ...]:
     return tuple(sorted(found, key=lambda item: item["start"]))
 
 
-def _parse_full(expression: str) -> date | None:
-    """A full date read by dateparser ("13 Juni 2024", "24/10/2024", "Juli 2000" gives its first day)."""
-    import dateparser
-
-    parsed = dateparser.parse(expression, languages=["id"],
-                              settings={"DATE_ORDER": "DMY", "PREFER_DAY_OF_MONTH": "first",
-                                        "REQUIRE_PARTS": ["year"]})
-    return parsed.date() if parsed else None
-
-
 def _granularity(item: dict) -> str:
     """What an expression names, resolved or not: day, week, month, year or range."""
     kind, parts = item["kind"], item["parts"]
@@ -271,7 +262,7 @@ def _resolve_day(item: dict, reference: date | None, via: str) -> dict | None:
         year = _year(parts["year"])
         if not _valid(year, month, day):
             return None
-        start = _parse_full(f"{day}/{month}/{year}") or date(year, month, day)
+        start = parse_full_date(f"{day}/{month}/{year}") or date(year, month, day)
         return spanning(start, "explicit", _weekday_check(start, weekday))
     if reference is None:
         if weekday is None:
@@ -316,7 +307,7 @@ def _resolve_month(item: dict, reference: date | None, via: str) -> dict | None:
             return None
     if item["kind"] == "part_month":
         return _found(*_part_of_month(year, month, parts["part"]), "range", via)
-    explicit = _parse_full(f"{parts['month']} {year}") if via == "explicit" else None
+    explicit = parse_full_date(f"{parts['month']} {year}") if via == "explicit" else None
     return _found(explicit or date(year, month, 1), _month_end(year, month), "month", via)
 
 
@@ -558,7 +549,7 @@ def reference_dates(articles: pd.DataFrame) -> pd.DataFrame:
     for doc_id, text, published, kind, url, modified in zip(
             articles["doc_id"], articles["text"], column("published"), column("published_source"), column("url"),
             column("modified")):
-        given = _parse_published(published)
+        given = parse_published(published)
         from_url = url_date(url)
         if given and kind != "html":
             rows.append([doc_id, given.isoformat(), "metadata", f"published {published}", False, []])
@@ -567,17 +558,8 @@ def reference_dates(articles: pd.DataFrame) -> pd.DataFrame:
         elif given:
             rows.append([doc_id, given.isoformat(), "html", f"the HTML page's date metadata: {published}", False, []])
         else:
-            rows.append([doc_id, *infer_reference(text, _parse_published(modified))])
+            rows.append([doc_id, *infer_reference(text, parse_published(modified))])
     return pd.DataFrame(rows, columns=REFERENCE_COLUMNS)
-
-
-def _parse_published(value) -> date | None:
-    if not isinstance(value, str) or not value.strip():
-        return None
-    try:
-        return date.fromisoformat(value.strip()[:10])
-    except ValueError:
-        return _parse_full(value)
 
 
 def _day_month(item: dict) -> tuple[int, int]:

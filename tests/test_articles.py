@@ -178,5 +178,35 @@ def test_sidecar_wins_and_text_fills_gaps(tmp_path):
     a, b = articles.set_index("doc_id").loc["a"], articles.set_index("doc_id").loc["b"]
     assert (a.url, a.published, a.published_source, a.outlet) == ("https://antara.id/a", "2024-06-19", "metadata", "Antara")
     assert (b.url, b.published_source) == ("https://sumber.id/b", "unknown")
-    status, why = _status(report, "metadata.csv")
-    assert status == "metadata" and "ghost.txt" in why
+    ghost = report[(report.status == "metadata") & (report.value == "ghost.txt")]
+    assert list(ghost.field) == ["file"] and "names no file" in ghost.reason.iloc[0]
+
+
+def test_every_unusable_metadata_value_is_a_report_row_and_every_article_loads(tmp_path):
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (tmp_path / name).write_text(BODY + name, encoding="utf-8")
+    (tmp_path / "metadata.csv").write_text(
+        "file,published,outlet,section\n"
+        "a.txt,not-a-date,Antara,Dunia\n"
+        "b.txt,2024-06-19,Kompas,Dunia\n"
+        "b.txt,2024-06-20,Tempo,Dunia\n"
+        "ghost.txt,2024-06-19,,\n", encoding="utf-8")
+    articles, report = load_articles(tmp_path)
+    assert sorted(articles.doc_id) == ["a", "b", "c"]
+    problems = report[report.status == "metadata"].set_index("field")
+    assert sorted(zip(problems.index, problems.value)) == [
+        ("file", "b.txt"), ("file", "ghost.txt"), ("published", "not-a-date"), ("section", "")]
+    assert "not a date" in problems.loc["published", "reason"] and "line 2" in problems.loc["published", "reason"]
+    assert "unknown column" in problems.loc["section", "reason"]
+    duplicate = problems[problems.value == "b.txt"].reason.iloc[0]
+    assert "duplicate" in duplicate and "line 3 is used" in duplicate
+    by_id = articles.set_index("doc_id")
+    assert (by_id.loc["a", "published"], by_id.loc["a", "outlet"]) == ("", "Antara")  # the rest of the row is used
+    assert (by_id.loc["b", "published"], by_id.loc["b", "outlet"]) == ("2024-06-19", "Kompas")  # the first row wins
+
+
+def test_a_file_given_alone_still_gets_its_folders_metadata(tmp_path):
+    (tmp_path / "a.txt").write_text(BODY, encoding="utf-8")
+    (tmp_path / "metadata.csv").write_text("file,outlet\na.txt,Antara\n", encoding="utf-8")
+    articles, _ = load_articles([tmp_path / "a.txt"])
+    assert articles.outlet.tolist() == ["Antara"]

@@ -1,6 +1,7 @@
 """Event export: the mapping file covers every category from the codebooks, and exported events follow it."""
 
 import io
+import re
 import json
 
 import pandas as pd
@@ -69,3 +70,28 @@ def test_the_report_shows_attention_over_time(seeds_cleaned, tmp_path, monkeypat
     page = html_report("seeds", load_articles(tmp_path).report, seeds_cleaned, analysis)
     section = page[page.index("<h2>Attention over time</h2>"):]
     assert "<img" in section[:2000] and "2024-06" in section
+
+
+def test_the_report_says_in_words_and_a_titled_table_what_was_loaded(seeds_cleaned, tmp_path, monkeypatch, capsys):
+    from korwatch_utils.analysis import analyse
+    from korwatch_utils.articles import load_articles
+    from korwatch_utils.report import html_report
+
+    monkeypatch.setenv("KORWATCH_CACHE", str(tmp_path / "cache"))
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Presiden Rusia Vladimir Putin tiba di Pyongyang.", encoding="utf-8")
+    (folder / "b.pdf").write_bytes(b"%PDF-1.4")
+    (folder / "metadata.csv").write_text("file,published\na.txt,kemarin dulu <b>\n", encoding="utf-8")
+    load_report = load_articles(folder).report
+    page = html_report(str(folder), load_report, seeds_cleaned, analyse(seeds_cleaned.articles))
+    section = page[page.index("<h2>What was loaded</h2>"):page.index("<h2>Articles</h2>")]
+    assert "1 file loaded as articles; 1 skipped (reasons below); 1 metadata value could not be used" in section
+    assert "<h3>Files skipped and metadata not used</h3>" in section
+    assert "unsupported file type" in section and "kemarin dulu &lt;b&gt;" in section and "{'" not in page
+    assert page.count("<table") == page.count("<h3>")  # every table has a title
+    assert not re.search(r"(?:src|href)=.?https?:|<link|<script|@import", page)  # nothing to fetch: works offline
+    # `korwatch report` writes the same rows.
+    assert main(["report", str(folder)]) == 0
+    written = pd.read_csv(io.StringIO(capsys.readouterr().out), keep_default_na=False)
+    assert written[["status", "field", "value"]].values.tolist() == load_report[["status", "field", "value"]].values.tolist()
