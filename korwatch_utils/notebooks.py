@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import os
 import shutil
 import sys
@@ -61,13 +62,14 @@ class NotebookRun:
         return f"notebook {self.name} failed{where} after {self.seconds:.1f} s: {self.problem}{log}"
 
 
-def start_timeout() -> float:
-    """START_TIMEOUT, longer in proportion when the machine's load is above its core count."""
+def start_timeout() -> int:
+    """START_TIMEOUT, longer in proportion when the machine's load is above its core count (whole seconds:
+    nbclient's setting is an integer)."""
     try:
         load = os.getloadavg()[0]
     except OSError:  # not available on this platform
         load = 0.0
-    return START_TIMEOUT * max(1.0, load / (os.cpu_count() or 1))
+    return math.ceil(START_TIMEOUT * max(1.0, load / (os.cpu_count() or 1)))
 
 
 def execute_notebooks(notebooks: list[Path], out: Path, parameters: dict, *, concurrency: int | None = None,
@@ -115,14 +117,15 @@ async def _execute_one(notebook: Path, out: Path, parameters: dict, sockets: Pat
     problem, cell, source = "", None, ""
     for attempt in range(1, START_TRIES + 1):
         cells_started: list[int] = []
-        client = NotebookClient(
-            node, km=AsyncKernelManager(kernel_name=_kernel_name(node), transport="ipc", ip=f"{sockets}-{attempt}",
-                                 log=_QUIET), log=_QUIET,
-            timeout=CELL_TIMEOUT, startup_timeout=start_timeout(), shutdown_kernel="immediate",
-            resources={"metadata": {"path": str(notebook.parent)}},
-            on_cell_start=lambda cell, cell_index: cells_started.append(cell_index))
+        client = None
         with open(log_path, "ab") as log:
             try:
+                client = NotebookClient(
+                    node, km=AsyncKernelManager(kernel_name=_kernel_name(node), transport="ipc",
+                                                ip=f"{sockets}-{attempt}", log=_QUIET), log=_QUIET,
+                    timeout=CELL_TIMEOUT, startup_timeout=start_timeout(), shutdown_kernel="immediate",
+                    resources={"metadata": {"path": str(notebook.parent)}},
+                    on_cell_start=lambda cell, cell_index: cells_started.append(cell_index))
                 await client.async_execute(cleanup_kc=True, stdout=log, stderr=log)
                 problem = ""
                 break
@@ -144,10 +147,10 @@ async def _execute_one(notebook: Path, out: Path, parameters: dict, sockets: Pat
     return NotebookRun(notebook.name, seconds, problem, cell, source, kept)
 
 
-async def _stop(client: NotebookClient) -> None:
+async def _stop(client: NotebookClient | None) -> None:
     """Stop whatever a failed start left running."""
     try:
-        if client.km is not None and client.km.has_kernel:
+        if client is not None and client.km is not None and client.km.has_kernel:
             await client.km.shutdown_kernel(now=True)
     except Exception:  # the kernel is already gone; nothing to stop
         pass

@@ -1,5 +1,6 @@
 """`korwatch run` executes notebooks without races, and a failing notebook is one line, never a traceback."""
 
+import math
 import os
 import shutil
 import subprocess
@@ -89,3 +90,14 @@ def test_an_unreadable_notebook_is_one_line(tmp_path, content):
     path.write_text(content, encoding="utf-8")
     (run,) = execute_notebooks([path], tmp_path, {}, say=lambda line: None)
     assert not run.ok and run.problem.startswith("cannot be read")
+
+
+def test_the_start_timeout_grows_with_the_load_in_whole_seconds(monkeypatch):
+    from korwatch_utils import notebooks
+
+    monkeypatch.setattr(notebooks.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(notebooks.os, "getloadavg", lambda: (0.5, 0, 0))
+    assert notebooks.start_timeout() == notebooks.START_TIMEOUT
+    monkeypatch.setattr(notebooks.os, "getloadavg", lambda: (5.1, 0, 0))
+    busy = notebooks.start_timeout()
+    assert isinstance(busy, int) and busy == math.ceil(notebooks.START_TIMEOUT * 2.55)
