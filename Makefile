@@ -26,6 +26,10 @@ run: $(STAMP)
 test: $(STAMP) chromium
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest tests notebooks $(NBVAL)
 
+## test-quick: the unit tests without notebooks, browser, Dask and whole runs (under a minute), for the edit-test loop
+test-quick: $(STAMP)
+	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q -m "not slow" tests
+
 # The browser tests drive Debian's Chromium; where it cannot be installed (no apt, not root) they are skipped.
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && \
@@ -47,21 +51,21 @@ models: $(STAMP)
 
 ## benchmarks: print NER, tokenizer and parser quality, pipeline speed, entity cost, stance stemming and precision, timeline accuracy (needs ../shared/data)
 benchmarks: $(STAMP)
-	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/ner_quality.py --data $(DATA)
-	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/tokenizer_quality.py --data $(DATA)
-	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/syntax_quality.py --data $(DATA)
-	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/ner_speed.py --data $(DATA)
-	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/entities_speed.py --data $(DATA)
-	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/stance_stemming.py --data $(DATA)
-	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/stance_precision.py --data $(DATA)
-	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/timeline_accuracy.py --data $(DATA)
+	HF_HUB_OFFLINE=1 $(BIN)/python -m benchmarks.ner_quality --data $(DATA)
+	HF_HUB_OFFLINE=1 $(BIN)/python -m benchmarks.tokenizer_quality --data $(DATA)
+	HF_HUB_OFFLINE=1 $(BIN)/python -m benchmarks.syntax_quality --data $(DATA)
+	HF_HUB_OFFLINE=1 $(BIN)/python -m benchmarks.ner_speed --data $(DATA)
+	HF_HUB_OFFLINE=1 $(BIN)/python -m benchmarks.entities_speed --data $(DATA)
+	HF_HUB_OFFLINE=1 $(BIN)/python -m benchmarks.stance_stemming --data $(DATA)
+	HF_HUB_OFFLINE=1 $(BIN)/python -m benchmarks.stance_precision --data $(DATA)
+	HF_HUB_OFFLINE=1 $(BIN)/python -m benchmarks.timeline_accuracy --data $(DATA)
 
 ## scale: full runs and re-runs at 100, 300 and 1,000 articles, 1 process vs 2 Dask workers, the korwatch run refresh (about 15 minutes)
 scale: $(STAMP)
-	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/scale.py --data $(DATA)
+	HF_HUB_OFFLINE=1 $(BIN)/python -m benchmarks.scale --data $(DATA)
 
 ## help: list the targets
 help:
 	@awk '/^## /{sub(/^## /,""); split($$0,a,": "); printf "  make %-10s %s\n", a[1], a[2]}' $(MAKEFILE_LIST)
 
-.PHONY: venv run test chromium lab notebooks models benchmarks scale help
+.PHONY: venv run test test-quick chromium lab notebooks models benchmarks scale help

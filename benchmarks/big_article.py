@@ -1,23 +1,21 @@
 """Time to clean, date and scan for stance cues one 5 MB article (real text plus regex-hostile shapes).
 
-Usage: python benchmarks/big_article.py [--mb 5]
+Usage: python -m benchmarks.big_article [--mb 5]
 tests/test_hostile.py checks that the cost grows linearly; this prints what 5 MB costs.
 """
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-import pandas as pd  # noqa: E402
+import pandas as pd
 
-from korwatch_utils import clean, load_articles  # noqa: E402
-from korwatch_utils.ner import MENTION_COLUMNS  # noqa: E402
-from korwatch_utils.stance import stance_cues  # noqa: E402
-from korwatch_utils.timeline import find_dates  # noqa: E402
+from korwatch_utils import clean, load_articles
+from korwatch_utils.nlp.ner import MENTION_COLUMNS
+from korwatch_utils.analyses.stance import stance_cues
+from korwatch_utils.analyses.timeline import find_dates
 
 
 def main() -> None:

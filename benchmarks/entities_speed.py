@@ -1,6 +1,6 @@
 """Cost of entity canonicalisation next to the NER it follows, on real articles.
 
-Usage: python benchmarks/entities_speed.py [--data ../shared/data] [--articles 200] [--repeats 2]
+Usage: python -m benchmarks.entities_speed [--data ../shared/data] [--articles 200] [--repeats 2]
 Over the first N IndoSum dev articles after cleaning, prints the time of NER
 (`annotate`, no cache), of everything `korwatch entities` adds after it
 (find_known_names + canonicalize + entity_table), of cooccurrence, and their
@@ -8,17 +8,15 @@ ratio to NER; plus counts that show the canonicalisation at work.
 """
 
 import argparse
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from korwatch_utils import clean, load_articles  # noqa: E402
-from korwatch_utils.entities import cooccurrence, entity_mentions, entity_table, load_aliases  # noqa: E402
-from korwatch_utils.ner import annotate, load_pipeline  # noqa: E402
-from benchmarks.timing import best_time  # noqa: E402
-from training.stages import DEFAULT_DATA  # noqa: E402
+from korwatch_utils import clean, load_articles
+from korwatch_utils.analyses.entities import cooccurrence, entity_mentions, entity_table, load_aliases
+from korwatch_utils.nlp.ner import annotate, load_pipeline
+from benchmarks.timing import best_time
+from training.stages import DEFAULT_DATA
 
 
 def main() -> None:

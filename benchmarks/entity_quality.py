@@ -1,6 +1,6 @@
 """Entity precision and recall per article against the blind gold of benchmarks/entity_gold.jsonl.
 
-Usage: python benchmarks/entity_quality.py [--data ../shared/data] [--split test|dev] [--show-errors]
+Usage: python -m benchmarks.entity_quality [--data ../shared/data] [--split test|dev] [--show-errors]
 
 The gold lists, for the 64 articles of the stance gold, every person,
 organisation and place the article body names (datelines and credits left
@@ -14,16 +14,14 @@ Precision: right korwatch entities over all; recall: gold entities found.
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from benchmarks.stance_quality import Names, gold_articles  # noqa: E402
-from korwatch_utils.entities import entity_mentions, entity_table  # noqa: E402
-from korwatch_utils.ner import annotate  # noqa: E402
-from training.stages import DEFAULT_DATA  # noqa: E402
+from benchmarks.stance_scoring import Names, gold_articles
+from korwatch_utils.analyses.entities import entity_mentions, entity_table
+from korwatch_utils.nlp.ner import annotate
+from training.stages import DEFAULT_DATA
 
 GOLD = Path(__file__).resolve().parent / "entity_gold.jsonl"
 

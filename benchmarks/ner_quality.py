@@ -1,23 +1,21 @@
 """Entity-level exact-span F1 of the shipped NER model on data it never saw.
 
-Usage: python benchmarks/ner_quality.py [--data ../shared/data] [--json OUT]
+Usage: python -m benchmarks.ner_quality [--data ../shared/data] [--json OUT]
 Prints micro P/R/F1 and per-type P/R/F1 for NER-UI fold-1 test, IDNER-news-2k dev (as published and
 with country names harmonised to LOC) and NERGrit valid.
 """
 
 import argparse
 import json
-import sys
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from korwatch_utils.ner import load_pipeline  # noqa: E402
-from training.convert_ner import convert  # noqa: E402
-from training.evaluate import score_ner  # noqa: E402
-from training.stages import DEFAULT_DATA  # noqa: E402
+from korwatch_utils.nlp.ner import load_pipeline
+from training.convert_ner import convert
+from training.evaluate import score_ner
+from training.stages import DEFAULT_DATA
 
 SPLITS = {
     "NER-UI fold-1 test": "nerui1_test",

@@ -1,6 +1,6 @@
 """Speed of the shipped pipeline (tokenize + NER) on real articles, in one process.
 
-Usage: python benchmarks/ner_speed.py [--data ../shared/data] [--articles 300] [--repeats 2]
+Usage: python -m benchmarks.ner_speed [--data ../shared/data] [--articles 300] [--repeats 2]
                                      [--compare-batch-size 32]
 Prints model load time, tokens per second of `annotate` (the pipeline, then
 re-tagging sentences with joined abbreviations; no cache), of the plain stanza
@@ -12,19 +12,17 @@ ratio is printed with whether the entities are the same.
 """
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-import torch  # noqa: E402
+import torch
 
-from korwatch_utils import clean, load_articles  # noqa: E402
-from korwatch_utils.ner import NER_BATCH_SIZE, annotate, load_pipeline  # noqa: E402
-from benchmarks.timing import best_time  # noqa: E402
-from training.stages import DEFAULT_DATA  # noqa: E402
+from korwatch_utils import clean, load_articles
+from korwatch_utils.nlp.ner import NER_BATCH_SIZE, annotate, load_pipeline
+from benchmarks.timing import best_time
+from training.stages import DEFAULT_DATA
 
 
 def main() -> None:

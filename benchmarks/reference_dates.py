@@ -1,6 +1,6 @@
 """How often korwatch gets an article's reference date right when the files carry no date, or only a URL.
 
-Usage: python benchmarks/reference_dates.py [--data ../shared/data] [--split test|dev] [--articles 600]
+Usage: python -m benchmarks.reference_dates [--data ../shared/data] [--split test|dev] [--articles 600]
 
 IndoSum dev articles whose metadata.csv holds their publication date (for CNN
 Indonesia, kumparan and others taken from the URL; for a few outlets the crawl
@@ -27,7 +27,6 @@ carries a date are also checked to the day.
 import argparse
 import os
 import shutil
-import sys
 import tempfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -35,11 +34,11 @@ from pathlib import Path
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from korwatch_utils import clean, load_articles  # noqa: E402
-from korwatch_utils.timeline import reference_dates, url_date  # noqa: E402
-from training.stages import DEFAULT_DATA  # noqa: E402
+from korwatch_utils import clean, load_articles
+from korwatch_utils.analyses.timeline import reference_dates
+from korwatch_utils.input.articles import url_date
+from training.stages import DEFAULT_DATA
 
 RULE_FILES = 1000  # the first files by name: read while writing the rules
 TIMELINE_ARTICLES = Path(__file__).resolve().parent / "timeline_articles.txt"

@@ -1,7 +1,7 @@
 """Full run, re-run after one new article, peak memory and NER share, at 100, 300 and 1,000 articles;
 then one process against two local Dask workers at 300 and 1,000 articles.
 
-Usage: python benchmarks/scale.py [--data ../shared/data] [--sizes 100 300 1000] [--worker-sizes 300 1000]
+Usage: python -m benchmarks.scale [--data ../shared/data] [--sizes 100 300 1000] [--worker-sizes 300 1000]
 
 For each size, in a fresh process with an empty NER cache and an empty store:
 copy the first N IndoSum dev articles (with their metadata.csv rows) to a
@@ -37,9 +37,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from training.stages import DEFAULT_DATA  # noqa: E402
+from training.stages import DEFAULT_DATA
 
 
 def copy_articles(data: Path, size: int, target: Path) -> list[Path]:
@@ -60,12 +59,12 @@ def run_once(source: Path, out: Path) -> dict:
     """What `korwatch run` does before the notebooks; returns its seconds by step."""
     import pandas as pd
 
-    from korwatch_utils.cleaning import size_summary
-    from korwatch_utils.entities import cooccurrence, entity_table
-    from korwatch_utils.report import html_report
-    from korwatch_utils.stance import stance_matrix
+    from korwatch_utils.text.cleaning import size_summary
+    from korwatch_utils.analyses.entities import cooccurrence, entity_table
+    from korwatch_utils.views.report import html_report
+    from korwatch_utils.analyses.stance import stance_matrix
     from korwatch_utils.tables import join_lists
-    from korwatch_utils.store import Store, default_store_path
+    from korwatch_utils.storage.store import Store, default_store_path
 
     start = time.perf_counter()
     store = Store(default_store_path(source))
@@ -91,7 +90,7 @@ def one_size(size: int, data: Path) -> dict:
         os.environ["KORWATCH_CACHE"] = str(Path(tmp) / "cache")
         source = Path(tmp) / "articles"
         files = copy_articles(data, size, source)
-        from korwatch_utils.ner import load_pipeline
+        from korwatch_utils.nlp.ner import load_pipeline
 
         load_pipeline(), load_pipeline(pretokenized=True)  # model load is not part of either run
         full = run_once(source, Path(tmp) / "out")
@@ -165,8 +164,8 @@ def warm_up() -> None:
     """Load the models in this process, as a worker that has analysed before holds them."""
     import torch
 
-    from korwatch_utils.ner import load_pipeline
-    from korwatch_utils.syntax import load_parser
+    from korwatch_utils.nlp.ner import load_pipeline
+    from korwatch_utils.nlp.syntax import load_parser
 
     torch.set_num_threads(1)
     load_pipeline(), load_pipeline(pretokenized=True), load_parser()
@@ -175,7 +174,7 @@ def warm_up() -> None:
 def workers_compared(size: int, data: Path) -> dict:
     """Sync size articles into fresh stores: alone, on two fresh local workers, and on two running workers
     of a scheduler; seconds and peak MB per worker."""
-    from korwatch_utils.store import Store
+    from korwatch_utils.storage.store import Store
 
     result = {"size": size}
     with tempfile.TemporaryDirectory() as tmp:

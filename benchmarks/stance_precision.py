@@ -1,9 +1,9 @@
 """Precision of stance cues (category and speaker) on a random sample of real articles, reviewed by hand.
 
 Usage:
-  python benchmarks/stance_precision.py [--data ../shared/data] [--articles 300] [--sample 30]
+  python -m benchmarks.stance_precision [--data ../shared/data] [--articles 300] [--sample 30]
       prints the precision from the hand review in benchmarks/stance_review.csv
-  python benchmarks/stance_precision.py --write-sample FILE
+  python -m benchmarks.stance_precision --write-sample FILE
       writes the sample to review with empty judgement columns
 
 The articles are the first N of IndoSum dev's "tajuk utama" (headline news)
@@ -16,19 +16,17 @@ empty?) as 1 or 0. Rows of the review no longer in the sample are reported.
 
 import argparse
 import hashlib
-import sys
 from pathlib import Path
 
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from korwatch_utils import clean, load_articles  # noqa: E402
-from korwatch_utils.entities import entity_mentions  # noqa: E402
-from korwatch_utils.ner import annotate  # noqa: E402
-from korwatch_utils.stance import stance_cues  # noqa: E402
-from training.stages import DEFAULT_DATA  # noqa: E402
+from korwatch_utils import clean, load_articles
+from korwatch_utils.analyses.entities import entity_mentions
+from korwatch_utils.nlp.ner import annotate
+from korwatch_utils.analyses.stance import stance_cues
+from training.stages import DEFAULT_DATA
 
 REVIEW = Path(__file__).resolve().parent / "stance_review.csv"
 KEY = ["doc_id", "sent_id", "start_char"]

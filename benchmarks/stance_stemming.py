@@ -1,6 +1,6 @@
 """How well cue words are reduced to their lexicon lemma: PySastrawi alone vs with korwatch's overrides.
 
-Usage: python benchmarks/stance_stemming.py [--data ../shared/data] [--articles 500]
+Usage: python -m benchmarks.stance_stemming [--data ../shared/data] [--articles 500]
 Prints accuracy on a hand-made list of inflected cue forms, then, for each
 lemma cue, the commonest words in IndoSum dev articles that reduce to it, so
 that a stem shared with an unrelated word shows up (tuju: menuju).
@@ -8,15 +8,13 @@ that a stem shared with an unrelated word shows up (tuju: menuju).
 
 import argparse
 import re
-import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from korwatch_utils.stance import _stemmer, lemma, load_cues  # noqa: E402
-from training.stages import DEFAULT_DATA  # noqa: E402
+from korwatch_utils.analyses.stance import _stemmer, lemma, load_cues
+from training.stages import DEFAULT_DATA
 
 # Inflected forms of the lexicon's lemma cues, and the lemma each should reduce to (written by hand).
 GOLD = {

@@ -1,6 +1,6 @@
 """UPOS accuracy, UAS and LAS of korwatch's tagger and parser on UD Indonesian GSD test and CSUI test.
 
-Usage: python benchmarks/syntax_quality.py [--data ../shared/data]
+Usage: python -m benchmarks.syntax_quality [--data ../shared/data]
 
 The test sets are rewritten as korwatch tokenizes (multi-word tokens made one
 word, as for training: training/train_syntax.py) and parsed from their gold
@@ -10,15 +10,13 @@ scorer does. Neither set was used in training or model selection.
 """
 
 import argparse
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from korwatch_utils.syntax import load_parser  # noqa: E402
-from training.stages import DEFAULT_DATA  # noqa: E402
-from training.train_syntax import TEST_SETS, collapse_sentence, read_sentences  # noqa: E402
+from korwatch_utils.nlp.syntax import load_parser
+from training.stages import DEFAULT_DATA
+from training.train_syntax import TEST_SETS, collapse_sentence, read_sentences
 
 
 def gold_words(sentence: list[str]) -> list[tuple[str, str, int, str]]:

@@ -1,6 +1,6 @@
 """Share of "(13/8)"-style and weekday dates resolved correctly in 30 IndoSum dev articles, checked by hand.
 
-Usage: python benchmarks/timeline_accuracy.py [--data ../shared/data] [--show-errors]
+Usage: python -m benchmarks.timeline_accuracy [--data ../shared/data] [--show-errors]
 
 benchmarks/timeline_gold.csv lists every "(d/m)", weekday + date and weekday
 expression in those articles (doc_id, start_char, expression, expected ISO date,
@@ -12,17 +12,15 @@ with the most such expressions, after the first (a train timetable).
 """
 
 import argparse
-import sys
 from pathlib import Path
 
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from korwatch_utils import clean, load_articles  # noqa: E402
-from korwatch_utils.timeline import find_dates  # noqa: E402
-from training.stages import DEFAULT_DATA  # noqa: E402
+from korwatch_utils import clean, load_articles
+from korwatch_utils.analyses.timeline import find_dates
+from training.stages import DEFAULT_DATA
 
 GOLD = Path(__file__).resolve().parent / "timeline_gold.csv"
 ARTICLES = Path(__file__).resolve().parent / "timeline_articles.txt"

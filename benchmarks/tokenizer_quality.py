@@ -1,22 +1,20 @@
 """Token and sentence F1 of the shipped tokenizer on UD Indonesian GSD test and CSUI test (Stanza's UD scorer).
 
-Usage: python benchmarks/tokenizer_quality.py [--data ../shared/data] [--models DIR]
+Usage: python -m benchmarks.tokenizer_quality [--data ../shared/data] [--models DIR]
 Also prints PUD test (a third unseen set) and GSD test with its multi-sentence
 units split the way the training data was (see training/train_tokenizer.py).
 """
 
 import argparse
-import sys
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from korwatch_utils.ner import load_pipeline  # noqa: E402
-from training.evaluate import score_tokenizer  # noqa: E402
-from training.stages import DEFAULT_DATA  # noqa: E402
-from training.train_tokenizer import EXTRA_TEST_FILES, TEST_FILES, collapse_mwt, split_merged_sentences  # noqa: E402
+from korwatch_utils.nlp.ner import load_pipeline
+from training.evaluate import score_tokenizer
+from training.stages import DEFAULT_DATA
+from training.train_tokenizer import EXTRA_TEST_FILES, TEST_FILES, collapse_mwt, split_merged_sentences
 
 
 def main() -> None:

@@ -1,6 +1,6 @@
 """Trends and country codes on IndoSum dev articles with their metadata: do trends add up, which top entities get codes.
 
-Usage: python benchmarks/trends_codes.py [--data ../shared/data] [--articles 300]
+Usage: python -m benchmarks.trends_codes [--data ../shared/data] [--articles 300]
 
 Prints whether mentions summed over months equal the entity totals of the
 dated articles, the top 50 entities with their type and code (a country
@@ -10,21 +10,19 @@ coded events `korwatch events-export` would write, by PLOVER type.
 
 import argparse
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-import pandas as pd  # noqa: E402
+import pandas as pd
 
-from korwatch_utils import clean, load_articles  # noqa: E402
-from korwatch_utils.analysis import analyse  # noqa: E402
-from korwatch_utils.entities import entity_table, entity_totals  # noqa: E402
-from korwatch_utils.export import coded_events  # noqa: E402
-from korwatch_utils.trends import trends  # noqa: E402
-from training.stages import DEFAULT_DATA  # noqa: E402
+from korwatch_utils import clean, load_articles
+from korwatch_utils.analyses.analysis import analyse
+from korwatch_utils.analyses.entities import entity_table, entity_totals
+from korwatch_utils.analyses.export import coded_events
+from korwatch_utils.analyses.trends import trends
+from training.stages import DEFAULT_DATA
 
 
 def main() -> None:

@@ -1,7 +1,7 @@
 """korwatch: an analyst workbook for Indonesian news on the Korean Peninsula, Russia and their partners."""
 
-from korwatch_utils.articles import LoadResult, load_articles
-from korwatch_utils.cleaning import CleanResult, clean, load_rules
+from korwatch_utils.input.articles import LoadResult, load_articles
+from korwatch_utils.text.cleaning import CleanResult, clean, load_rules
+from korwatch_utils.version import __version__
 
-__version__ = "0.1.0"
-__all__ = ["CleanResult", "LoadResult", "clean", "load_articles", "load_rules"]
+__all__ = ["CleanResult", "LoadResult", "__version__", "clean", "load_articles", "load_rules"]

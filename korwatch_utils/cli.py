@@ -8,23 +8,24 @@ from pathlib import Path
 
 import pandas as pd
 
-from korwatch_utils import __version__
-from korwatch_utils.analysis import analyse, chunked, map_chunks
-from korwatch_utils.articles import DEFAULT_MAX_BYTES, load_articles
-from korwatch_utils.cleaning import clean, load_rules, removed_by_rule, size_summary
-from korwatch_utils.cluster import SCHEDULER_ENV, ClusterError, connect
-from korwatch_utils.entities import (
+from korwatch_utils.version import __version__
+from korwatch_utils.analyses.analysis import analyse, chunked
+from korwatch_utils.input.articles import DEFAULT_MAX_BYTES, load_articles
+from korwatch_utils.text.cleaning import clean, load_rules, removed_by_rule, size_summary
+from korwatch_utils.storage.cluster import SCHEDULER_ENV, ClusterError, connect, on_workers
+from korwatch_utils.analyses.entities import (
     analyst_aliases, cooccurrence, entity_mentions, entity_table, filter_entities, suggest_aliases,
 )
-from korwatch_utils.ner import ENTITY_TYPES, ModelFilesError
+from korwatch_utils.input.fetch import Fetcher, fetch
+from korwatch_utils.nlp.ner import ENTITY_TYPES, Annotations, ModelFilesError, annotate
 from korwatch_utils.notebooks import execute_notebooks
-from korwatch_utils.report import html_report
-from korwatch_utils.stance import STANCE_CATEGORIES, filter_cues, stance_matrix
-from korwatch_utils.store import Store, StoreError, default_store_path
-from korwatch_utils.export import FORMATS, coded_events
-from korwatch_utils.tables import join_lists
-from korwatch_utils.trends import FREQUENCIES, trends
-from korwatch_utils.timeline import dates_to_settle, find_dates, reference_dates
+from korwatch_utils.views.report import html_report
+from korwatch_utils.analyses.stance import STANCE_CATEGORIES, filter_cues, stance_matrix
+from korwatch_utils.storage.store import Store, StoreError, default_store_path
+from korwatch_utils.analyses.export import FORMATS, coded_events
+from korwatch_utils.tables import columns, join_lists
+from korwatch_utils.analyses.trends import FREQUENCIES, trends
+from korwatch_utils.analyses.timeline import dates_to_settle, find_dates, reference_dates
 
 # The commands that analyse articles, and so take --workers and --scheduler.
 ANALYSING = {"ner", "mentions", "entities", "cooccurrence", "suggest-aliases", "stance-matrix", "timeline", "stance",
@@ -63,7 +64,10 @@ def _parser() -> argparse.ArgumentParser:
 
     def command(name: str, handler, help_text: str, *, cleans: bool = True) -> argparse.ArgumentParser:
         """A subcommand reading PATH...; one that cleans takes --rules and --aliases, one that analyses --workers."""
-        sub = commands.add_parser(name, help=help_text, description=help_text)
+        description = help_text
+        if name in COMMAND_TABLES:  # the columns come from the table registry, so the help cannot drift
+            description += f" Columns: {', '.join(columns(COMMAND_TABLES[name]))}."
+        sub = commands.add_parser(name, help=help_text, description=description)
         sub.add_argument("path", nargs="+", metavar="PATH", help="a folder of articles, or article files")
         sub.add_argument("--max-mb", type=float, default=DEFAULT_MAX_BYTES / 1e6,
                          help="skip files larger than this many MB (default %(default)s)")
@@ -82,11 +86,12 @@ def _parser() -> argparse.ArgumentParser:
         sub.set_defaults(handler=handler)
         return sub
 
-    command("report", _report, "Write the load report (path, doc_id, status, reason) as CSV.", cleans=False)
+    command("report", _report, "Write the load report as CSV: every file loaded or skipped (with why) and every "
+            "metadata.csv value that could not be used (field, value, why).", cleans=False)
     for name, (help_text, _) in TABLE_COMMANDS.items():
         command(name, _table, help_text)
-    stance = command("stance", _stance, "Write the stance cues (doc_id, sent_id, speaker, cue, category, polarity, "
-                     "target, quote, sentence, negated, hedged, attribution, start_char, end_char) as CSV.")
+    stance = command("stance", _stance, "Write the stance cues as CSV: who takes which position towards whom, with "
+                     "the sentence.")
     stance.add_argument("--speaker", action="append", help="keep cues of this speaker (repeatable)")
     stance.add_argument("--target", action="append", help="keep cues towards this target (repeatable)")
     stance.add_argument("--category", action="append", choices=STANCE_CATEGORIES, help="keep this category (repeatable)")
@@ -163,10 +168,8 @@ def _workers(args, articles: pd.DataFrame):
 
 
 def _annotations(cleaned, args):
-    from korwatch_utils.ner import Annotations, annotate  # imported here: loading the model is slow
-
     with _workers(args, cleaned.articles) as client:
-        done = map_chunks(client, annotate, cleaned.articles)
+        done = on_workers(client)(annotate, chunked(cleaned.articles) or [cleaned.articles])
     return Annotations(*(pd.concat([chunk[part] for chunk in done], ignore_index=True) for part in range(2)))
 
 
@@ -181,7 +184,7 @@ def _entity_mentions(cleaned, args):
 
 def _analysis(cleaned, args):
     with _workers(args, cleaned.articles) as client:
-        return analyse(cleaned.articles, _aliases(args), client=client)
+        return analyse(cleaned.articles, _aliases(args), map_chunks=on_workers(client))
 
 
 def _stance(args) -> int:
@@ -196,11 +199,15 @@ def _entity_totals(args) -> int:
                                   doc_ids=args.doc, search=args.search, merge=not args.no_merge))
 
 
+# The commands that write a table of the registry (`tables.TABLES`): their help lists its columns.
+COMMAND_TABLES = {"report": "load_report", "removed": "removed", "paragraphs": "paragraphs", "ner": "mentions",
+                  "mentions": "mentions", "stance": "cues", "references": "references", "dates": "dates",
+                  "timeline": "events"}
 # command -> (help, function from the CleanResult and the arguments to the table it writes)
 TABLE_COMMANDS = {
     "clean": ("Write the cleaned articles (doc_id, title, published, outlet, url, lang, n_chars, text) as CSV.",
               lambda cleaned, args: cleaned.articles[CLEAN_COLUMNS]),
-    "removed": ("Write every removed line or fragment (doc_id, line_no, text, rule) as CSV.",
+    "removed": ("Write every removed line or fragment with its rule as CSV.",
                 lambda cleaned, args: cleaned.removed),
     "by-rule": ("Write removals grouped by rule (rule, removals, articles, example) as CSV.",
                 lambda cleaned, args: removed_by_rule(cleaned.removed)),
@@ -208,11 +215,11 @@ TABLE_COMMANDS = {
                 lambda cleaned, args: size_summary(cleaned)),
     "paragraphs": ("Write every input paragraph with its language and the rule that removed it as CSV.",
                    lambda cleaned, args: cleaned.paragraphs),
-    "ner": ("Write the entity mentions (doc_id, sent_id, start_char, end_char, text, type, entity) found by the "
-            "shipped Stanza model in the cleaned articles as CSV; entity is the text as tagged.",
+    "ner": ("Write the entity mentions found by the shipped Stanza model in the cleaned articles as CSV; entity is "
+            "the text as tagged.",
             lambda cleaned, args: _annotations(cleaned, args).mentions),
-    "mentions": ("Write the entity mentions with canonical entity names and types (doc_id, sent_id, start_char, "
-                 "end_char, text, type, entity) as CSV.", _entity_mentions),
+    "mentions": ("Write the entity mentions with canonical entity names, types and country codes as CSV.",
+                 _entity_mentions),
     "entities": ("Write mentions per article and canonical entity (doc_id, entity, type, mentions) as CSV.",
                  lambda cleaned, args: entity_table(_entity_mentions(cleaned, args))),
     "cooccurrence": ("Write pairs of entities named in the same sentence (entity_a, entity_b, sentences, "
@@ -222,25 +229,20 @@ TABLE_COMMANDS = {
                         lambda cleaned, args: suggest_aliases(_entity_mentions(cleaned, args))),
     "stance-matrix": ("Write speaker x target counts of stance cues by polarity (speaker, target, negative, neutral, "
                       "positive, total) as CSV.", lambda cleaned, args: stance_matrix(_analysis(cleaned, args).cues)),
-    "references": ("Write each article's reference date (doc_id, reference, source, evidence, ambiguous, "
-                   "candidates) as CSV: published, else the URL's or the HTML page's date, else inferred from the "
-                   "text, else unknown.",
+    "references": ("Write each article's reference date as CSV: published, else the URL's or the HTML page's date, "
+                   "else inferred from the text, else unknown.",
                    lambda cleaned, args: reference_dates(cleaned.articles)),
     "dates-to-settle": ("Write the articles whose reference date is ambiguous or unknown (doc_id, file, reference, "
                         "source, candidates, evidence, settle) as CSV, with what would settle each.",
                         lambda cleaned, args: dates_to_settle(reference_dates(cleaned.articles), cleaned.articles)),
-    "dates": ("Write every date expression (doc_id, start_char, end_char, expression, date, end, granularity, "
-              "resolved_by, check, planned, ambiguous) as CSV.", lambda cleaned, args: find_dates(cleaned.articles)),
-    "timeline": ("Write the events table (doc_id, sent_id, date, end, granularity, expression, resolved_by, "
-                 "planned, ambiguous, entities, sentence, stance) as CSV: one row per dated sentence; list cells joined "
-                 "with '; '.",
+    "dates": ("Write every date expression, resolved where it can be, as CSV.",
+              lambda cleaned, args: find_dates(cleaned.articles)),
+    "timeline": ("Write the events table as CSV: one row per dated sentence; list cells joined with '; '.",
                  lambda cleaned, args: _analysis(cleaned, args).events),
 }
 
 
 def _fetch(args) -> int:
-    from korwatch_utils.fetch import Fetcher, fetch
-
     report = fetch(args.source, args.into, fetcher=Fetcher(delay=args.delay, timeout=args.timeout,
                                                           max_bytes=int(args.max_mb * 1e6)))
     _write(report)

@@ -28,13 +28,13 @@ def write_article(folder: Path, name: str, text: str) -> Path:
 
 @pytest.fixture(scope="session")
 def seeds_annotations(seeds_cleaned, tmp_path_factory):
-    from korwatch_utils.ner import annotate
+    from korwatch_utils.nlp.ner import annotate
 
     return annotate(seeds_cleaned.articles, cache_dir=tmp_path_factory.mktemp("ner-cache"))
 
 
 @pytest.fixture(scope="session")
 def seeds_mentions(seeds_cleaned, seeds_annotations):
-    from korwatch_utils.entities import entity_mentions
+    from korwatch_utils.analyses.entities import entity_mentions
 
     return entity_mentions(seeds_cleaned.articles, seeds_annotations)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from korwatch_utils.articles import decode_bytes, load_articles
+from korwatch_utils.input.articles import decode_bytes, load_articles
 
 BODY = "Presiden Rusia Vladimir Putin tiba di Pyongyang pada Rabu untuk bertemu Kim Jong Un.\n"
 

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # kernels, browsers, Dask clusters or whole runs: not in make test-quick
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path(os.environ.get("KORWATCH_CHROMIUM", "/usr/bin/chromium"))
 SCREENSHOTS = os.environ.get("KORWATCH_SCREENSHOTS")  # a folder to keep screenshots in (the README's comes from here)

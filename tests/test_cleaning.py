@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from korwatch_utils.articles import ARTICLE_COLUMNS, load_articles
-from korwatch_utils.cleaning import (
+from korwatch_utils.input.articles import ARTICLE_COLUMNS, load_articles
+from korwatch_utils.text.cleaning import (
     clean, detect_language, fix_mojibake, foreign_paragraphs, load_rules, normalize, normalize_quotes,
     normalize_whitespace, removed_by_rule, size_summary, split_dateline,
 )

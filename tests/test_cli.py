@@ -1,13 +1,15 @@
 """The `korwatch` command: CSV on stdout, one-line errors with exit status 2."""
 
 import io
+import re
 import subprocess
 import sys
 
 import pandas as pd
 import pytest
 
-from korwatch_utils.cli import CLEAN_COLUMNS, main
+from korwatch_utils.cli import CLEAN_COLUMNS, COMMAND_TABLES, main
+from korwatch_utils.tables import columns
 
 
 def run_cli(capsys, *args):
@@ -49,9 +51,19 @@ def test_bad_path_is_one_line_and_status_2(capsys, args):
     assert err.count("\n") == 1 and err.startswith("korwatch: error: no such file or folder")
 
 
+@pytest.mark.slow
 def test_console_script_help():
     for args in (["--help"], ["clean", "--help"], ["run", "--help"]):
         result = subprocess.run([sys.executable, "-m", "korwatch_utils.cli", *args], capture_output=True, text=True)
         assert result.returncode == 0 and "usage: korwatch" in result.stdout
     result = subprocess.run([sys.executable, "-m", "korwatch_utils.cli", "frobnicate"], capture_output=True, text=True)
     assert result.returncode == 2
+
+
+@pytest.mark.parametrize("command", sorted(COMMAND_TABLES))
+def test_help_of_each_table_command_lists_every_column_of_its_table(command, capsys):
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    words = set(re.findall(r"[a-z_]+", capsys.readouterr().out))
+    missing = [column for column in columns(COMMAND_TABLES[command]) if column not in words]
+    assert missing == []

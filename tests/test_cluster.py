@@ -10,12 +10,13 @@ import pandas as pd
 import pytest
 
 from korwatch_utils import cli
-from korwatch_utils import cluster as cluster_module
-from korwatch_utils.cluster import ClusterError, connect, map_in_order, stream
-from korwatch_utils.store import STORED, Store
+from korwatch_utils.storage import cluster as cluster_module
+from korwatch_utils.storage.cluster import ClusterError, connect, map_in_order, stream
+from korwatch_utils.storage.store import STORED, Store
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-from scale import running_scheduler  # noqa: E402  (the benchmark's scheduler on 127.0.0.1)
+from benchmarks.scale import running_scheduler  # the benchmark's scheduler on 127.0.0.1
+
+pytestmark = pytest.mark.slow  # kernels, browsers, Dask clusters or whole runs: not in make test-quick
 
 EXTRA_ARTICLES = {  # more articles, so that two-article chunks spread over the workers
     "010_caps.txt": "Duda di Kyiv\n\nPresiden Polandia ANDRZEJ DUDA mengecam serangan Rusia pada Senin (22/8/2022). "

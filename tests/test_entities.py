@@ -6,13 +6,13 @@ import pandas as pd
 import pytest
 
 from korwatch_utils.cli import main
-from korwatch_utils.entities import (
+from korwatch_utils.analyses.entities import (
     ENTITY_COLUMNS, analyst_aliases, canonicalize, cooccurrence, entity_table, entity_totals, filter_entities,
     find_known_names, fold, load_aliases, mentions_per_article, name_places_after_people, strip_name,
     suggest_aliases,
 )
-from korwatch_utils.countries import country_code
-from korwatch_utils.ner import MENTION_COLUMNS
+from korwatch_utils.analyses.countries import country_code
+from korwatch_utils.nlp.ner import MENTION_COLUMNS
 
 
 def mentions_in(text: str, spans: list[tuple[str, str]], doc_id: str = "a", sent_id: int = 0) -> pd.DataFrame:

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from korwatch_utils.cli import main
-from korwatch_utils.export import EVENT_FIELDS, coded_events, event_codes, event_type
-from korwatch_utils.stance import CATEGORIES
+from korwatch_utils.analyses.export import EVENT_FIELDS, coded_events, event_codes, event_type
+from korwatch_utils.analyses.stance import CATEGORIES
 
 PLOVER_TYPES = {"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE",
                 "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT", "unmapped"}
@@ -61,9 +61,9 @@ def test_cli_events_export_writes_valid_json_lines(capsys, seeds_dir, tmp_path, 
 
 
 def test_the_report_shows_attention_over_time(seeds_cleaned, tmp_path, monkeypatch):
-    from korwatch_utils.analysis import analyse
-    from korwatch_utils.articles import load_articles
-    from korwatch_utils.report import html_report
+    from korwatch_utils.analyses.analysis import analyse
+    from korwatch_utils.input.articles import load_articles
+    from korwatch_utils.views.report import html_report
 
     monkeypatch.setenv("KORWATCH_CACHE", str(tmp_path))
     analysis = analyse(seeds_cleaned.articles)
@@ -73,9 +73,9 @@ def test_the_report_shows_attention_over_time(seeds_cleaned, tmp_path, monkeypat
 
 
 def test_the_report_says_in_words_and_a_titled_table_what_was_loaded(seeds_cleaned, tmp_path, monkeypatch, capsys):
-    from korwatch_utils.analysis import analyse
-    from korwatch_utils.articles import load_articles
-    from korwatch_utils.report import html_report
+    from korwatch_utils.analyses.analysis import analyse
+    from korwatch_utils.input.articles import load_articles
+    from korwatch_utils.views.report import html_report
 
     monkeypatch.setenv("KORWATCH_CACHE", str(tmp_path / "cache"))
     folder = tmp_path / "articles"

@@ -8,9 +8,9 @@ import time
 import pandas as pd
 import pytest
 
-from korwatch_utils.articles import load_articles
+from korwatch_utils.input.articles import load_articles
 from korwatch_utils.cli import main
-from korwatch_utils.fetch import USER_AGENT, Fetcher, fetch
+from korwatch_utils.input.fetch import USER_AGENT, Fetcher, fetch
 
 PAGE = """<html><head><title>{title}</title><meta property="article:published_time" content="{date}">
 <link rel="canonical" href="{url}"></head><body><article><h1>{title}</h1>

@@ -10,12 +10,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from korwatch_utils import clean, load_articles
-from korwatch_utils.analysis import analyse
-from korwatch_utils.ner import MENTION_COLUMNS
-from korwatch_utils.render import article_diff_html, cue_sentences_html, table_html
-from korwatch_utils.stance import stance_cues
-from korwatch_utils.store import Store
-from korwatch_utils.timeline import find_dates
+from korwatch_utils.analyses.analysis import analyse
+from korwatch_utils.nlp.ner import MENTION_COLUMNS
+from korwatch_utils.views.render import article_diff_html, cue_sentences_html, table_html
+from korwatch_utils.analyses.stance import stance_cues
+from korwatch_utils.storage.store import Store
+from korwatch_utils.analyses.timeline import find_dates
 
 # Words of ordinary news body text: no boilerplate rule can match a paragraph made of them.
 BODY_WORDS = ("Presiden pemerintah menyatakan bahwa kerja sama ekonomi kedua negara akan ditingkatkan tahun depan "
@@ -93,6 +93,7 @@ def _seconds(function, *args) -> float:
     return time.perf_counter() - start
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("step", ["clean", "dates", "stance"])
 def test_work_grows_linearly_with_input_size(seeds_cleaned, step):
     """A 4x bigger article must cost about 4x, not 16x: no regex that backtracks catastrophically.
@@ -140,9 +141,9 @@ def _assert_escaped(html: str) -> None:
 
 
 def test_every_html_view_escapes_article_text(hostile_run):
-    from korwatch_utils.entities import entity_totals, entity_table
-    from korwatch_utils.report import html_report
-    from korwatch_utils.widgets import CueExplorer, EntityExplorer, TimelineExplorer, article_viewer
+    from korwatch_utils.analyses.entities import entity_totals, entity_table
+    from korwatch_utils.views.report import html_report
+    from korwatch_utils.views.widgets import CueExplorer, EntityExplorer, TimelineExplorer, article_viewer
 
     folder, cleaned, analysis = hostile_run
     views = {
@@ -178,7 +179,7 @@ def test_a_folder_of_broken_things_still_runs(tmp_path, seeds_dir, monkeypatch):
     os.symlink(folder, folder / "loop")
     (folder / "vanishing.txt").write_text("Sebentar lagi hilang.", encoding="utf-8")
 
-    from korwatch_utils import articles
+    from korwatch_utils.input import articles
 
     real_read = articles.Path.read_bytes
 

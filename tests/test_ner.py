@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from korwatch_utils.cli import main
-from korwatch_utils.ner import (
+from korwatch_utils.nlp.ner import (
     ENTITY_TYPES, MENTION_COLUMNS, MODEL_FILES, MODELS_DIR, NER_BATCH_SIZE, SENTENCE_COLUMNS, ModelFilesError, annotate,
     join_abbreviations, load_pipeline, tag_spans,
 )
@@ -93,6 +93,7 @@ def test_pipeline_is_built_once_per_setting(nlp):
     assert set(nlp.processors) == {"tokenize", "ner"}
 
 
+@pytest.mark.slow
 def test_pipeline_loads_and_tags_with_the_network_blocked(tmp_path):
     """A fresh process where any connection attempt raises, and no HF_HUB_OFFLINE to lean on."""
     script = textwrap.dedent("""
@@ -101,7 +102,7 @@ def test_pipeline_loads_and_tags_with_the_network_blocked(tmp_path):
             raise OSError("korwatch tried to use the network")
         socket.socket.connect = socket.socket.connect_ex = socket.create_connection = refuse
         socket.getaddrinfo = refuse
-        from korwatch_utils.ner import load_pipeline
+        from korwatch_utils.nlp.ner import load_pipeline
         doc = load_pipeline()("Presiden Rusia Vladimir Putin tiba di Pyongyang.")
         print(sorted((e.text, e.type) for e in doc.ents))
     """)
@@ -112,6 +113,7 @@ def test_pipeline_loads_and_tags_with_the_network_blocked(tmp_path):
     assert "('Vladimir Putin', 'PER')" in done.stdout and "('Pyongyang', 'LOC')" in done.stdout
 
 
+@pytest.mark.slow
 def test_batch_size_changes_speed_not_tags(nlp, seeds_cleaned):
     one_at_a_time = load_pipeline(ner_batch_size=1)
     assert nlp.processors["ner"].config["batch_size"] == NER_BATCH_SIZE != 1
@@ -146,7 +148,7 @@ def test_second_run_reads_the_cache(seeds_cleaned, tmp_path):
         def __call__(self, docs):
             raise AssertionError("the model ran although every text was cached")
 
-    from korwatch_utils import ner
+    from korwatch_utils.nlp import ner
 
     original = ner.load_pipeline
     ner.load_pipeline = lambda *a, **k: NoModel()

@@ -3,8 +3,11 @@
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from korwatch_utils.cli import main
+
+pytestmark = pytest.mark.slow  # kernels, browsers, Dask clusters or whole runs: not in make test-quick
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 

@@ -5,7 +5,7 @@ import warnings
 
 import pandas as pd
 
-from korwatch_utils.plots import entity_bar_chart
+from korwatch_utils.views.plots import entity_bar_chart
 
 
 def test_a_chart_naming_hangul_and_cyrillic_entities_has_no_missing_glyph():

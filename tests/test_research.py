@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from korwatch_utils.ner import MODEL_FILES
+from korwatch_utils.nlp.ner import MODEL_FILES
 from research.charlm.charlm import EVAL_FILE, charlm_paths, corpus_split, tagger_charlm_args, train_charlm
 from research.reproducibility.compare_models import compare_files, find_model_file
 from research.seed_study.seed_study import models_folder, summary_rows, vote

@@ -12,6 +12,8 @@ import pytest
 
 from korwatch_utils.notebooks import execute_notebooks
 
+pytestmark = pytest.mark.slow  # kernels, browsers, Dask clusters or whole runs: not in make test-quick
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

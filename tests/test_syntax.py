@@ -5,8 +5,8 @@ import shutil
 
 import pytest
 
-from korwatch_utils.ner import MODELS_DIR, ModelFilesError
-from korwatch_utils.syntax import PARSER_FILES, has_parser, load_parser, parse
+from korwatch_utils.nlp.ner import MODELS_DIR, ModelFilesError
+from korwatch_utils.nlp.syntax import PARSER_FILES, has_parser, load_parser, parse
 
 
 def test_each_word_keeps_its_offsets_and_a_head_inside_the_sentence():

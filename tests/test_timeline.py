@@ -7,11 +7,11 @@ import pytest
 
 from datetime import date
 
-from korwatch_utils.analysis import analyse
+from korwatch_utils.analyses.analysis import analyse
 from korwatch_utils.cli import main
-from korwatch_utils.plots import timeline_chart
+from korwatch_utils.views.plots import timeline_chart
 from korwatch_utils.tables import join_lists
-from korwatch_utils.timeline import (
+from korwatch_utils.analyses.timeline import (
     DATE_COLUMNS, EVENT_COLUMNS, PATTERNS, RESOLVERS, dates_to_settle, filter_events, find_dates, infer_reference, reference_dates, scan,
     timeline, url_date,
 )
@@ -170,7 +170,7 @@ SEED_DATES = [
 
 @pytest.fixture(scope="module")
 def seed_events(seeds_cleaned, seeds_annotations, seeds_mentions):
-    from korwatch_utils.stance import stance_cues
+    from korwatch_utils.analyses.stance import stance_cues
 
     cues = stance_cues(seeds_cleaned.articles, seeds_mentions, seeds_annotations.sentences)
     return timeline(seeds_cleaned.articles, seeds_mentions, cues, seeds_annotations.sentences)

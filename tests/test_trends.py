@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from korwatch_utils.entities import entity_table, entity_totals
-from korwatch_utils.trends import period_of, trends
+from korwatch_utils.analyses.entities import entity_table, entity_totals
+from korwatch_utils.analyses.trends import period_of, trends
 
 
 @pytest.mark.parametrize("day, freq, period", [
@@ -58,7 +58,7 @@ def test_ambiguous_articles_can_be_left_out_and_filters_apply():
 
 
 def test_pair_balance_counts_one_speaker_towards_one_target_per_period():
-    from korwatch_utils.trends import pair_balance, top_pair
+    from korwatch_utils.analyses.trends import pair_balance, top_pair
 
     _, cues, references = tables()
     cues = pd.concat([cues, pd.DataFrame([["c", "Korea Selatan", "Korea Utara", "positive"]], columns=cues.columns)])
@@ -68,14 +68,14 @@ def test_pair_balance_counts_one_speaker_towards_one_target_per_period():
 
 
 def test_periods_between_fill_quiet_weeks_and_months_across_years():
-    from korwatch_utils.trends import periods_between
+    from korwatch_utils.analyses.trends import periods_between
 
     assert periods_between("2024-11", "2025-02") == ["2024-11", "2024-12", "2025-01", "2025-02"]
     assert periods_between("2024-W52", "2025-W02") == ["2024-W52", "2025-W01", "2025-W02"]
 
 
 def test_the_attention_chart_draws_a_quiet_month_at_zero():
-    from korwatch_utils.plots import attention_chart
+    from korwatch_utils.views.plots import attention_chart
 
     table = pd.DataFrame([["2024-06", "Rusia", "LOC", 3], ["2024-08", "Rusia", "LOC", 1]],
                          columns=["period", "entity", "type", "mentions"])

@@ -4,11 +4,11 @@ import ipywidgets as widgets
 import pandas as pd
 
 from korwatch_utils import clean, load_articles
-from korwatch_utils.ner import MENTION_COLUMNS
-from korwatch_utils.render import article_diff_html
-from korwatch_utils.stance import stance_cues
-from korwatch_utils.timeline import timeline
-from korwatch_utils.widgets import CueExplorer, EntityExplorer, TimelineExplorer, article_viewer
+from korwatch_utils.nlp.ner import MENTION_COLUMNS
+from korwatch_utils.views.render import article_diff_html
+from korwatch_utils.analyses.stance import stance_cues
+from korwatch_utils.analyses.timeline import timeline
+from korwatch_utils.views.widgets import CueExplorer, EntityExplorer, TimelineExplorer, article_viewer
 
 
 def test_picking_an_article_redraws_the_pane(seeds_cleaned):
@@ -98,8 +98,8 @@ def test_timeline_explorer_filters_entities_and_dates(seeds_cleaned, seeds_annot
 
 
 def test_trends_explorer_filters_entities_type_frequency_and_periods(seeds_cleaned, seeds_annotations, seeds_mentions):
-    from korwatch_utils.timeline import reference_dates
-    from korwatch_utils.widgets import TrendsExplorer
+    from korwatch_utils.analyses.timeline import reference_dates
+    from korwatch_utils.views.widgets import TrendsExplorer
 
     cues = stance_cues(seeds_cleaned.articles, seeds_mentions, seeds_annotations.sentences)
     explorer = TrendsExplorer(seeds_mentions, cues, reference_dates(seeds_cleaned.articles))

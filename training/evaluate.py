@@ -10,7 +10,7 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from korwatch_utils.ner import tag_spans
+from korwatch_utils.nlp.ner import tag_spans
 
 Span = tuple[int, int, int, str]  # (sentence, first token, end token, type)
 

@@ -22,7 +22,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from korwatch_utils.ner import MODEL_FILES, MODELS_DIR, NER_BATCH_SIZE
+from korwatch_utils.nlp.ner import MODEL_FILES, MODELS_DIR, NER_BATCH_SIZE
 from training.stages import DEFAULT_DATA, WORK, run_stage
 
 LOG = Path(__file__).resolve().parent / "stage_times.jsonl"

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from korwatch_utils import clean, load_articles
-from korwatch_utils.ner import NER_BATCH_SIZE, load_pipeline
+from korwatch_utils.nlp.ner import NER_BATCH_SIZE, load_pipeline
 from research.charlm.charlm import (DIRECTIONS, charlm_paths, charlm_pipeline, tagger_charlm_args, train_charlm,
                                     wait_all)
 from training.stages import DEFAULT_DATA, WORK

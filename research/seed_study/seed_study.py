@@ -27,7 +27,7 @@ import statistics
 from collections import Counter
 from pathlib import Path
 
-from korwatch_utils.ner import MODEL_FILES, MODELS_DIR, load_pipeline
+from korwatch_utils.nlp.ner import MODEL_FILES, MODELS_DIR, load_pipeline
 from research.charlm.charlm import charlm_paths, charlm_pipeline, tagger_charlm_args
 from research.seed_study.variants import anneal_variant, average_ner, train_variant
 from training.evaluate import Span, read_split, span_scores, tagged_spans

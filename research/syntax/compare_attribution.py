@@ -7,21 +7,18 @@ scorer) for each way, and the seconds the cue step took.
 """
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from stance_quality import Names, gold_articles, read_gold, score  # noqa: E402
+from benchmarks.stance_scoring import Names, gold_articles, read_gold, score
 
-from korwatch_utils.analysis import analyse  # noqa: E402
-from korwatch_utils.entities import entity_mentions  # noqa: E402
-from korwatch_utils.ner import annotate  # noqa: E402
-from korwatch_utils.stance import stance_cues  # noqa: E402
-from training.stages import DEFAULT_DATA  # noqa: E402
+from korwatch_utils.analyses.analysis import analyse
+from korwatch_utils.analyses.entities import entity_mentions
+from korwatch_utils.nlp.ner import annotate
+from korwatch_utils.analyses.stance import stance_cues
+from training.stages import DEFAULT_DATA
 
 
 def main() -> None:

@@ -6,7 +6,7 @@ wrong) or by exact form or phrase. Attribution is rules first: Indonesian
 reporting patterns are regular enough ("…," kata X; X mengecam Y; Y dituduh
 oleh X) that readable rules do better than korwatch's dependency parse
 (research/syntax/). Where the rules leave a cue without a speaker in a
-sentence that names an actor, that sentence is parsed (`korwatch_utils.syntax`)
+sentence that names an actor, that sentence is parsed (`korwatch_utils.nlp.syntax`)
 and the parse supplies the subject, the "oleh" agent or the possessor.
 """
 
@@ -21,43 +21,36 @@ from pathlib import Path
 import pandas as pd
 
 from korwatch_utils.data import DATA_DIR, read_csv
+from korwatch_utils.nlp.syntax import NAME_RELATIONS, children, has_parser, parse
 from korwatch_utils.tables import columns
+from korwatch_utils.text.indonesian import (
+    ACCORDING_TO, AGENT_PREPOSITION, BARE_NOUNS, CLITICS, CONJUNCTIONS, DEMONSTRATIVES, NEGATIONS, OTHER_PRONOUNS,
+    PERSONAL_PRONOUNS, REPORTING_ROOTS, REPORTING_VERBS, TARGET_PREPOSITIONS, TOWARDS, WORD, alternation,
+)
 
 CATEGORIES = ("condemn", "accuse", "concern", "warn", "threaten", "urge", "deny", "reject", "agree", "support",
               "commit", "claim", "hedge")
 # hedge is the reporter's ("dikabarkan", "diduga"), no actor's: it flags the sentence's cues (`hedged`), never a row.
 STANCE_CATEGORIES = CATEGORIES[:-1]
 CUE_COLUMNS = columns("cues")
-WORD = re.compile(r"\w+(?:-\w+)*")
 # Words that open another clause or stand for another subject: a name before them is not the cue's subject.
-CLAUSE_WORDS = {"bahwa", "dan", "tetapi", "namun", "sementara", "setelah", "karena", "ketika", "saat", "sehingga",
-                "jika", "agar", "untuk", "guna", "mereka", "kami", "kita", "dia", "ia", "beliau", "saya", "aku"}
-# Prepositions that mark whom a stance is towards.
-TOWARDS = {"terhadap", "atas", "kepada", "pada", "bagi", "dengan", "untuk"}
-PERSONAL_PRONOUN = re.compile(r"\b(?:ia|dia|beliau)\b", re.I)
-NEGATIONS = {"tidak", "tak", "bukan", "belum", "tanpa", "jangan", "enggan"}
-CLITICS = ("nya", "lah", "kah")
-# Bare words that are nouns: their actor follows them ("kritik Seoul").
-BARE_NOUNS = {"kritik", "klaim", "janji", "komitmen", "protes", "tekad", "ikrar"}
-REPORTING = ("kata", "ujar", "ucap", "tutur", "ungkap", "jelas", "tegas", "tambah", "imbuh", "papar", "terang", "sebut")
-REPORTING_VERBS = ("mengatakan", "menyatakan", "berkata", "menegaskan", "menambahkan", "menyebut", "menyebutkan",
-                   "menjelaskan", "mengungkapkan", "menilai", "menganggap", "mengklaim", "melaporkan",
-                   "memberitakan", "menggambarkan", "menulis")
-QUOTE_AFTER = re.compile(rf"^\s*[,.]?\s*(?:{'|'.join(REPORTING)})(?P<nya>nya)?\b", re.I)
-QUOTE_AFTER_SUBJECT_VERB = re.compile(rf"^\s*[,.]?\s*(?P<subject>[^,.;\"“”]{{1,80}}?)\s+(?:{'|'.join(REPORTING_VERBS)})\b")
-REPORTING_VERB = re.compile(rf"\b(?:{'|'.join(REPORTING_VERBS)})\b", re.I)
-ACCORDING_TO = re.compile(r"\bmenurut\s+", re.I)
+CLAUSE_WORDS = {*CONJUNCTIONS, *OTHER_PRONOUNS, *PERSONAL_PRONOUNS}
+PERSONAL_PRONOUN = re.compile(rf"\b(?:{alternation(PERSONAL_PRONOUNS)})\b", re.I)
+QUOTE_AFTER = re.compile(rf"^\s*[,.]?\s*(?:{alternation(REPORTING_ROOTS)})(?P<nya>nya)?\b", re.I)
+QUOTE_AFTER_SUBJECT_VERB = re.compile(rf"^\s*[,.]?\s*(?P<subject>[^,.;\"“”]{{1,80}}?)\s+(?:{alternation(REPORTING_VERBS)})\b")
+REPORTING_VERB = re.compile(rf"\b(?:{alternation(REPORTING_VERBS)})\b", re.I)
+ACCORDING_TO_WORD = re.compile(rf"\b{ACCORDING_TO}\s+", re.I)
 # "kecaman Presiden Yoon terhadap Rusia": a preposition at most four words after the noun introduces the target.
-NOMINAL_TARGET = re.compile(r"[\"“”]?(?:\s+[^\s,;:\"“”]+){0,4}?\s+(?:terhadap|atas|kepada|bagi|pada)\s+", re.I)
+NOMINAL_TARGET = re.compile(rf"[\"“”]?(?:\s+[^\s,;:\"“”]+){{0,4}}?\s+(?:{alternation(TARGET_PREPOSITIONS)})\s+", re.I)
 LOOKBACK = 300  # characters searched back from a cue for its subject, "menurut" or a reporting verb
 BOUNDARY = re.compile(r"[,;:\"“”]")
 QUOTE_MARKS = re.compile(r"[\"“”]")
 # Words that stand for an actor named earlier: pattern -> (type, name prefix) of the actor meant.
 REFERRING = [
-    (re.compile(r"\b(?:dia|ia|beliau)$|nya$", re.I), "PER", ""),
-    (re.compile(r"\bkementerian (?:itu|tersebut|ini)$", re.I), "ORG", "Kementerian"),
-    (re.compile(r"\bdepartemen (?:itu|tersebut|ini)$", re.I), "ORG", "Departemen"),
-    (re.compile(r"\b(?:negara|pemerintah) (?:itu|tersebut|ini)$", re.I), "LOC", ""),
+    (re.compile(rf"\b(?:{alternation(PERSONAL_PRONOUNS)})$|nya$", re.I), "PER", ""),
+    (re.compile(rf"\bkementerian (?:{alternation(DEMONSTRATIVES)})$", re.I), "ORG", "Kementerian"),
+    (re.compile(rf"\bdepartemen (?:{alternation(DEMONSTRATIVES)})$", re.I), "ORG", "Departemen"),
+    (re.compile(rf"\b(?:negara|pemerintah) (?:{alternation(DEMONSTRATIVES)})$", re.I), "LOC", ""),
 ]
 
 
@@ -162,7 +155,7 @@ def stance_cues(articles: pd.DataFrame, mentions: pd.DataFrame, sentences: pd.Da
         mentions: canonical mentions (`entities.entity_mentions`); speakers and targets are their entities.
         sentences: the sentences table from `ner.annotate`.
         cues: a cue lexicon (default `load_cues()`).
-        syntax: complete the rules from dependency parses (`korwatch_utils.syntax`) of the
+        syntax: complete the rules from dependency parses (`korwatch_utils.nlp.syntax`) of the
             sentences where the rules leave a cue without a speaker and that name an actor or
             hold a personal pronoun; default: when the parser is shipped.
 
@@ -180,8 +173,6 @@ def stance_cues(articles: pd.DataFrame, mentions: pd.DataFrame, sentences: pd.Da
               for doc_id, group in named.groupby("doc_id", sort=False)}
     sentences_by_doc = {doc_id: group.sort_values("sent_id") for doc_id, group in sentences.groupby("doc_id", sort=False)}
     if syntax is None:
-        from korwatch_utils.syntax import has_parser
-
         syntax = has_parser()
     found = []  # (document, sentence, its cues)
     for doc_id, text in zip(articles["doc_id"], articles["text"]):
@@ -195,8 +186,6 @@ def stance_cues(articles: pd.DataFrame, mentions: pd.DataFrame, sentences: pd.Da
                   if syntax and any(not row["speaker"] for row in rows)
                   and document.could_name_an_actor(sentence.start_char, sentence.end_char)]
     if unfinished:
-        from korwatch_utils.syntax import parse
-
         trees = parse([document.text[sentence.start_char:sentence.end_char]
                        for document, sentence, _ in (found[i] for i in unfinished)])
         for i, tree in zip(unfinished, trees):
@@ -281,7 +270,7 @@ class _Document:
         in_sentence = [m for m in self.mentions if sent_start <= m.start < sent_end]
         if _is_passive(lower, entry):
             target = self._subject(cue_start, sent_start, in_sentence)
-            agent = re.match(r"\s+oleh\s+", self.text[cue_end:cue_end + 8], re.I)
+            agent = re.match(rf"\s+{AGENT_PREPOSITION}\s+", self.text[cue_end:cue_end + 8], re.I)
             speaker = self._mention_at(cue_end + agent.end(), in_sentence) if agent else None
             name = speaker.entity if speaker else ""
             return speaker, "passive", target.entity if target else self._target_after(cue_end, in_sentence, name)
@@ -319,8 +308,6 @@ class _Document:
         di- verb, the possessor of a noun cue ("kecaman Rusia"). Target: the object, an
         oblique ("terhadap Y"), or a passive verb's subject.
         """
-        from korwatch_utils.syntax import children
-
         index = next((i for i, w in enumerate(tree) if w.start + sent_start <= cue_start < w.end + sent_start), None)
         if index is None:
             return speaker, via, target
@@ -368,16 +355,12 @@ class _Document:
     @staticmethod
     def _agents(tree: list, verb: int) -> list[int]:
         """The "oleh" phrases of a passive verb."""
-        from korwatch_utils.syntax import children
-
         return [k for k in children(tree, verb) if tree[k].deprel.startswith("obl") and any(
-            tree[c].text.lower() == "oleh" for c in children(tree, k))]
+            tree[c].text.lower() == AGENT_PREPOSITION for c in children(tree, k))]
 
     @staticmethod
     def _has_case(tree: list, index: int) -> bool:
         """Whether the word has a preposition of stance towards: "terhadap Y", "atas Y", "kepada Y"."""
-        from korwatch_utils.syntax import children
-
         return any(tree[c].deprel == "case" and tree[c].text.lower() in TOWARDS for c in children(tree, index))
 
     def _mention_of(self, tree: list, heads: list[int], sent_start: int) -> _Mention | None:
@@ -385,8 +368,6 @@ class _Document:
 
         "ia", "dia" or "beliau" stands for the one person named just before.
         """
-        from korwatch_utils.syntax import NAME_RELATIONS, children
-
         for head in heads:
             if tree[head].text.lower() == "yang":  # a relative clause's subject: the actor named just before it
                 before = [m for m in self.mentions if 0 <= tree[head].start + sent_start - m.end <= 3]
@@ -394,7 +375,7 @@ class _Document:
                     return before[-1]
                 continue
             if tree[head].upos == "PRON":
-                kind = "PER" if tree[head].text.lower() in ("ia", "dia", "beliau") else None
+                kind = "PER" if tree[head].text.lower() in PERSONAL_PRONOUNS else None
                 if kind:
                     mention = self._nearest_before(tree[head].start + sent_start, kind, "")
                     if mention:
@@ -422,7 +403,7 @@ class _Document:
             return self.quote_speakers[index], "quote"
         window_start = max(sent_start, cue_start - LOOKBACK)  # bounded: a sentence may be megabytes long
         before = self.text[window_start:cue_start]
-        according = list(ACCORDING_TO.finditer(before))
+        according = list(ACCORDING_TO_WORD.finditer(before))
         if according:
             mention = self._mention_at(window_start + according[-1].end(), in_sentence)
             if mention:

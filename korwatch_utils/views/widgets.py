@@ -7,20 +7,20 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import display
 
-from korwatch_utils.entities import filter_entities
-from korwatch_utils.ner import ENTITY_TYPES
-from korwatch_utils.plots import attention_chart, entity_bar_chart, timeline_chart
-from korwatch_utils.render import article_diff_html, cue_sentences_html, table_html
-from korwatch_utils.stance import CATEGORIES, filter_cues
-from korwatch_utils.timeline import filter_events
-from korwatch_utils.trends import FREQUENCIES, trends
+from korwatch_utils.analyses.entities import filter_entities
+from korwatch_utils.nlp.ner import ENTITY_TYPES
+from korwatch_utils.views.plots import attention_chart, entity_bar_chart, timeline_chart
+from korwatch_utils.views.render import article_diff_html, cue_sentences_html, table_html
+from korwatch_utils.analyses.stance import CATEGORIES, filter_cues
+from korwatch_utils.analyses.timeline import filter_events
+from korwatch_utils.analyses.trends import FREQUENCIES, trends
 
 
 def article_viewer(cleaned) -> widgets.VBox:
     """A picker of articles and an HTML pane showing the chosen one raw vs cleaned.
 
     Args:
-        cleaned: the CleanResult from `korwatch_utils.cleaning.clean`.
+        cleaned: the CleanResult from `korwatch_utils.text.cleaning.clean`.
 
     Returns:
         VBox(children=[Dropdown, HTML]); setting the dropdown's value redraws the pane.

@@ -8,7 +8,6 @@ mention one canonical `entity` name; the other functions count them.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from functools import lru_cache
 from itertools import combinations
@@ -16,14 +15,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from korwatch_utils.analyses.countries import add_country_codes
 from korwatch_utils.data import DATA_DIR, titles
+from korwatch_utils.text.indonesian import fold
 
 ALIAS_COLUMNS = ["alias", "entity", "type"]
 ENTITY_COLUMNS = ["doc_id", "entity", "type", "code", "mentions"]
 TOTAL_COLUMNS = ["entity", "type", "code", "mentions", "articles"]
 COOCCURRENCE_COLUMNS = ["entity_a", "entity_b", "sentences", "articles", "doc_ids"]
 SUGGESTION_COLUMNS = ["alias", "entity", "type", "score", "reason", "alias_mentions", "entity_mentions"]
-_HYPHENS = re.compile(r"[-\u2010-\u2015]")
 _COMPOUND_HYPHEN = re.compile(r"[-\u2010-\u2013](?=[A-Z])")
 # Places and institutions named after people: the tagger knows the person's name far better than
 # the compound, so "Lapangan Kim Il Sung" (Kim Il Sung Square) comes out as the person, with or
@@ -37,18 +37,6 @@ NAMED_AFTER_NOUNS = {
 _NOUN_ALTERNATIVES = "|".join(re.escape(noun) for noun in sorted(NAMED_AFTER_NOUNS, key=len, reverse=True))
 _NOUN_BEFORE = re.compile(rf"(?<![\w-])({_NOUN_ALTERNATIVES}) $")
 _NOUN_INSIDE = re.compile(rf"({_NOUN_ALTERNATIVES}) (?=[A-Z])")
-
-
-def fold(name: str) -> str:
-    """The key that spelling variants share: no accents, case, hyphens or full stops.
-
-    "Kim Jong-un", "KIM JONG UN" and "Kim Jong Un" fold alike, as do
-    "Perserikatan Bangsa-Bangsa" and "Perserikatan Bangsa Bangsa".
-    """
-    name = unicodedata.normalize("NFKD", name)
-    name = "".join(ch for ch in name if not unicodedata.combining(ch))
-    name = _HYPHENS.sub(" ", name.casefold()).replace(".", "")
-    return " ".join(name.split())
 
 
 def load_aliases(*paths: str | Path | None) -> pd.DataFrame:
@@ -195,8 +183,6 @@ def unify_names(mentions: pd.DataFrame, *, per_article: bool = False) -> pd.Data
         mentions: mentions with `entity` and `type`.
         per_article: decide within each article instead of across all of them.
     """
-    from korwatch_utils.countries import add_country_codes  # it reads this module's fold
-
     spelling, kinds = name_choices(mentions, per_article=per_article)
     groups = mentions["doc_id"] if per_article else [None] * len(mentions)
     entities = [spelling[(group, fold(entity))] if entity else "" for group, entity in zip(groups, mentions["entity"])]
@@ -393,8 +379,6 @@ def entity_table(mentions: pd.DataFrame) -> pd.DataFrame:
 
     code is a country's ISO 3166-1 alpha-3 code (`countries.country_code`), '' for other entities.
     """
-    from korwatch_utils.countries import add_country_codes  # it reads this module's fold
-
     named = mentions[mentions["entity"] != ""]
     table = named.groupby(["doc_id", "entity", "type"], sort=False).size().reset_index(name="mentions")
     return add_country_codes(table).sort_values(["doc_id", "mentions", "entity"], ascending=[True, False, True],

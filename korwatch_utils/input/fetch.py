@@ -26,8 +26,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from korwatch_utils import __version__
-from korwatch_utils.articles import METADATA_FIELDS, METADATA_FILE, decode_bytes
+from korwatch_utils.version import __version__
+from korwatch_utils.input.articles import METADATA_FIELDS, METADATA_FILE, decode_bytes, url_date
 
 USER_AGENT = f"korwatch/{__version__} (news analysis workbook; +https://pypi.org/project/korwatch/)"
 REPORT_COLUMNS = ["source", "url", "status", "reason", "file"]
@@ -208,8 +208,6 @@ def _extract(html: str, url: str) -> dict | None:
                                       include_tables=False)
     if doc is None or not (doc.text or "").strip():
         return None
-    from korwatch_utils.timeline import url_date
-
     in_url = url_date(url)  # the URL's date, where it has one, is the most reliable (benchmarks/reference_dates.py)
     return {"text": doc.text, "title": doc.title or "", "published": in_url.isoformat() if in_url else doc.date or "",
             "outlet": doc.sitename or "", "url": doc.url or url}

@@ -24,17 +24,19 @@ from pathlib import Path
 
 import pandas as pd
 
-from korwatch_utils import __version__
-from korwatch_utils.analysis import CHUNK_SIZE, analyse_batch, chunked
-from korwatch_utils.articles import ARTICLE_COLUMNS, DEFAULT_MAX_BYTES, load_articles
-from korwatch_utils.cleaning import clean, load_rules
-from korwatch_utils.cluster import connect, stream
+from korwatch_utils.analyses.analysis import CHUNK_SIZE, Analysis, analyse_batch, chunked, harmonise
+from korwatch_utils.analyses.entities import analyst_aliases
+from korwatch_utils.input.articles import ARTICLE_COLUMNS, DEFAULT_MAX_BYTES, load_articles, url_date
+from korwatch_utils.nlp.ner import ANNOTATION_VERSION, model_version
+from korwatch_utils.nlp.syntax import parser_version
+from korwatch_utils.storage.keys import code_version
+from korwatch_utils.text.cleaning import CleanResult, clean, load_rules
+from korwatch_utils.version import __version__
+from korwatch_utils.storage.cluster import connect, stream
 from korwatch_utils.data import DATA_DIR
 from korwatch_utils.tables import ANALYSIS_TABLES, TABLES, Table, conform
-from korwatch_utils.timeline import url_date
 
 SCHEMA_VERSION = 4
-PACKAGE_DIR = Path(__file__).resolve().parent
 STORE_FILE = "korwatch.duckdb"
 # A process that finds the store locked by another waits this long, polling, before giving up with a
 # one-line error (KORWATCH_BUSY_TIMEOUT seconds overrides it).
@@ -45,11 +47,6 @@ STORED = {**TABLES, "articles": Table("articles", {**TABLES["articles"].kinds, "
                                       TABLES["articles"].order)}
 PER_ARTICLE = tuple(name for name, table in STORED.items() if table.per_article and name != "articles")
 SQL_TYPES = {"str": "VARCHAR", "int": "BIGINT", "bool": "BOOLEAN", "list": "VARCHAR[]"}
-# The modules whose code decides the tables' contents: a change to one re-analyses stored articles.
-# Display code (plots, render, report, widgets, cli) and cluster.py (where chunks run, not what they
-# hold) are left out: changing them re-analyses nothing.
-ANALYSIS_MODULES = ("articles.py", "cleaning.py", "ner.py", "syntax.py", "entities.py", "stance.py", "timeline.py",
-                    "analysis.py", "tables.py", "data/__init__.py")
 # Migrations from schema version N to N + 1, as SQL statements.
 def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
@@ -184,10 +181,6 @@ class Store:
                 default of `korwatch run` and the notebooks) or a Dask scheduler's workers. This
                 process alone writes the store, one chunk at a time, as each chunk comes back.
         """
-        from korwatch_utils.entities import analyst_aliases
-        from korwatch_utils.ner import model_version
-        from korwatch_utils.syntax import parser_version
-
         report = SyncReport()
         started = time.perf_counter()
         loaded = load_articles(source, max_bytes=max_bytes)
@@ -277,14 +270,10 @@ class Store:
 
     def cleaned(self):
         """The cleaning tables read back: CleanResult(articles, removed, paragraphs)."""
-        from korwatch_utils.cleaning import CleanResult
-
         return CleanResult(self.table("articles")[ARTICLE_COLUMNS], self.table("removed"), self.table("paragraphs"))
 
     def tables(self):
         """Every analysis table, read back and harmonised across articles (`analysis.Analysis`)."""
-        from korwatch_utils.analysis import Analysis, harmonise
-
         return harmonise(Analysis(*(self.table(name) for name in ANALYSIS_TABLES)))
 
 
@@ -302,29 +291,8 @@ def analyse_chunk(chunk: pd.DataFrame, rules, aliases: pd.DataFrame) -> tuple[di
     return tables, {"clean": cleaning, **seconds}
 
 
-def code_version(package_dir: Path = PACKAGE_DIR, modules: tuple[str, ...] = ANALYSIS_MODULES) -> str:
-    """A digest of the package sources that decide what the tables hold (`ANALYSIS_MODULES`).
-
-    Part of every article's key, so that a korwatch upgrade that changes how
-    entities, stance cues or dates are found re-analyses stored articles
-    instead of serving tables from the old code, with no version to bump by
-    hand; a test keeps ANALYSIS_MODULES in step with what analysis.py imports.
-    The model's own cache (`ner.annotate`) is keyed separately, so re-analysing
-    costs the steps after the model only. A module listed but missing counts as
-    empty, so a test folder may hold only some of them.
-    """
-    digest = hashlib.sha256()
-    for name in sorted(modules):
-        path = package_dir / name
-        if path.is_file():
-            digest.update(name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
 def _config_key(rules: tuple, aliases: pd.DataFrame, model: str) -> str:
     """What every article's analysis depends on besides its own text: code, data files, rules, aliases."""
-    from korwatch_utils.ner import ANNOTATION_VERSION
-
     digest = hashlib.sha256(f"{__version__}\n{code_version()}\n{model}\n{ANNOTATION_VERSION}\n".encode())
     for path in sorted(DATA_DIR.glob("*.csv")):
         digest.update(path.read_bytes())

@@ -14,7 +14,7 @@ import pandas as pd
 from korwatch_utils.data import titles
 from korwatch_utils.tables import columns
 
-MODELS_DIR = Path(__file__).resolve().parent / "models"
+MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 MODEL_FILES = {
     "tokenize": "id_korwatch_tokenizer.pt",
     "ner": "id_korwatch_nertagger.pt",
@@ -142,7 +142,7 @@ def annotate(articles: pd.DataFrame, *, models_dir: str | None = None, cache_dir
 
     Returns:
         Annotations(sentences, mentions). entity is the mention text until
-        canonicalised by `korwatch_utils.entities`.
+        canonicalised by `korwatch_utils.analyses.entities`.
     """
     cache = Path(cache_dir) if cache_dir else default_cache_dir()
     version = f"{model_version(models_dir)}/{ANNOTATION_VERSION}"

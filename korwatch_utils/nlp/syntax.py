@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from korwatch_utils.ner import MODELS_DIR, RESTORE_HINT, ModelFilesError, unreadable_file, model_path
+from korwatch_utils.nlp.ner import MODELS_DIR, RESTORE_HINT, ModelFilesError, unreadable_file, model_path
 
 PARSER_FILES = {"pos": "id_korwatch_tagger.pt", "depparse": "id_korwatch_parser.pt"}
 TOKEN = re.compile(r"\w+(?:[-.']\w+)*|[^\w\s]")

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import NamedTuple
 
 import pandas as pd
 
-from korwatch_utils.entities import entity_mentions, fold, name_choices, unify_names
-from korwatch_utils.stance import stance_cues
+from korwatch_utils.nlp.ner import annotate
+from korwatch_utils.analyses.entities import entity_mentions, name_choices, unify_names
+from korwatch_utils.text.indonesian import fold
+from korwatch_utils.analyses.stance import stance_cues
 from korwatch_utils.tables import ANALYSIS_TABLES, conform
-from korwatch_utils.timeline import find_dates, reference_dates, stance_labels, timeline
+from korwatch_utils.analyses.timeline import find_dates, reference_dates, stance_labels, timeline
 
 
 class Analysis(NamedTuple):
@@ -32,27 +35,25 @@ def chunked(frame: pd.DataFrame, size: int = CHUNK_SIZE) -> list[pd.DataFrame]:
     return [frame.iloc[start:start + size] for start in range(0, len(frame), size)]
 
 
-def analyse(articles: pd.DataFrame, aliases: pd.DataFrame | None = None, *, client=None) -> Analysis:
+def in_process(function: Callable, chunks: list, *args) -> list:
+    """[function(chunk, *args) for chunk in chunks]: chunks analysed one after another in this process."""
+    return [function(chunk, *args) for chunk in chunks]
+
+
+def analyse(articles: pd.DataFrame, aliases: pd.DataFrame | None = None, *,
+            map_chunks: Callable = in_process) -> Analysis:
     """NER (cached), canonical entities, stance cues, reference dates, date expressions and events.
 
     Args:
         articles: the cleaned articles (`clean(...).articles`).
         aliases: the alias table (default: the shipped one).
-        client: a `distributed.Client` whose workers analyse the chunks (`cluster.connect`);
-            None analyses in this process. The tables are the same either way.
+        map_chunks: how chunks are analysed: `in_process`, or `storage.cluster.on_workers(client)`
+            for a Dask client's workers. The tables are the same either way.
     """
-    done = map_chunks(client, batch_tables, articles, aliases)
+    done = map_chunks(batch_tables, chunked(articles) or [articles], aliases)
     tables = [conform(name, pd.concat([chunk[name] for chunk in done], ignore_index=True), sort=True)
               for name in ANALYSIS_TABLES]
     return harmonise(Analysis(*tables))
-
-
-def map_chunks(client, function, articles: pd.DataFrame, *args) -> list:
-    """function(chunk, *args) for each chunk of the articles (one empty chunk if there are none), in order,
-    on the client's workers or in this process (`cluster.map_in_order`)."""
-    from korwatch_utils.cluster import map_in_order
-
-    return map_in_order(client, function, chunked(articles) or [articles], *args)
 
 
 def batch_tables(articles: pd.DataFrame, aliases: pd.DataFrame | None = None) -> dict:
@@ -67,8 +68,6 @@ def analyse_batch(articles: pd.DataFrame, aliases: pd.DataFrame | None = None) -
     can be analysed apart (the store does); `harmonise` then makes names
     consistent across the whole corpus.
     """
-    from korwatch_utils.ner import annotate  # imported here: loading the model is slow
-
     seconds = {}
     start = time.perf_counter()
     annotations = annotate(articles)

@@ -16,7 +16,7 @@ from functools import lru_cache
 import pandas as pd
 
 from korwatch_utils.data import read_csv
-from korwatch_utils.entities import fold
+from korwatch_utils.text.indonesian import fold
 
 
 @lru_cache(maxsize=1)

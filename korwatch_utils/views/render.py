@@ -26,7 +26,7 @@ def article_diff_html(doc_id: str, cleaned) -> str:
 
     Args:
         doc_id: the article to show.
-        cleaned: the CleanResult from `korwatch_utils.cleaning.clean`.
+        cleaned: the CleanResult from `korwatch_utils.text.cleaning.clean`.
 
     Returns:
         An HTML fragment; every piece of article text in it is escaped.

@@ -16,6 +16,12 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from functools import partial
+
+from korwatch_utils.nlp.ner import model_version
+from korwatch_utils.nlp.syntax import parser_version
+from korwatch_utils.storage.keys import code_version
+from korwatch_utils.version import __version__
 
 SCHEDULER_ENV = "DASK_SCHEDULER_ADDRESS"
 # Chunks waiting per worker: enough to keep each busy, few enough that results stream back.
@@ -39,11 +45,6 @@ def default_workers() -> int:
 
 def installed_versions() -> dict[str, str]:
     """What decides a worker's tables: korwatch's version, the analysis code, the NER and parser models."""
-    from korwatch_utils import __version__
-    from korwatch_utils.ner import model_version
-    from korwatch_utils.store import code_version
-    from korwatch_utils.syntax import parser_version
-
     return {"korwatch": __version__, "code": code_version(), "ner model": model_version(),
             "parser": parser_version()}
 
@@ -186,3 +187,8 @@ def map_in_order(client, function: Callable, items: list, *args) -> list:
     """[function(item, *args) for item in items], computed where `stream` computes them."""
     done = dict(stream(client, function, items, *args))
     return [done[index] for index in range(len(items))]
+
+
+def on_workers(client) -> Callable:
+    """`analysis.analyse`'s map_chunks on the client's workers (in this process when client is None)."""
+    return partial(map_in_order, client)

@@ -9,6 +9,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib import font_manager
 
+from korwatch_utils.analyses.trends import periods_between
+
 TYPE_COLOURS = {"PER": "#1f77b4", "ORG": "#ff7f0e", "LOC": "#2ca02c"}
 # DejaVu Sans (matplotlib's own) draws Latin and Cyrillic; NanumGothic, shipped by the pinned
 # koreanize-matplotlib under the SIL Open Font License, draws Hangul. matplotlib falls back from one
@@ -110,8 +112,6 @@ def attention_chart(table: pd.DataFrame, top_n: int = 6, ax=None):
         ax.set_title("no dated articles")
         return ax.figure
     top = table.groupby("entity")["mentions"].sum().sort_values(ascending=False, kind="stable").index[:top_n]
-    from korwatch_utils.trends import periods_between
-
     wide = table[table["entity"].isin(top)].pivot_table(index="period", columns="entity", values="mentions",
                                                          aggfunc="sum", fill_value=0)
     wide = wide.reindex(periods_between(wide.index.min(), wide.index.max()), fill_value=0)  # quiet periods at 0
@@ -132,8 +132,6 @@ def pair_balance_chart(balance: pd.DataFrame, speaker: str, target: str, ax=None
         ax.set_axis_off()
         ax.set_title(f"no dated cues from {speaker} to {target}")
         return ax.figure
-    from korwatch_utils.trends import periods_between
-
     balance = balance.set_index("period").reindex(periods_between(balance["period"].min(), balance["period"].max()),
                                                   fill_value=0).rename_axis("period").reset_index()
     ax.bar(balance["period"], balance["positive"], color="#4c9f70", label="positive")

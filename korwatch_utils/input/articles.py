@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import csv
 import hashlib
 import io
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Iterable, NamedTuple
 
 import dateparser
+from htmldate.extractors import COMPLETE_URL
 import pandas as pd
 
 from korwatch_utils.tables import columns
@@ -66,7 +68,7 @@ def load_articles(
 
     Returns:
         LoadResult(articles, report); articles.text is the text as loaded
-        (cleaning happens in `korwatch_utils.cleaning.clean`).
+        (cleaning happens in `korwatch_utils.text.cleaning.clean`).
 
     Raises:
         FileNotFoundError: a path given by the caller does not exist.
@@ -274,6 +276,44 @@ def _markdown_to_text(text: str) -> str:
     text = _MD_LINK.sub(r"\1", text)
     text = _MD_HEADING.sub("", text)
     return _MD_EMPHASIS.sub(r"\2", text)
+
+
+EARLIEST_YEAR = 1990  # no publication or reference date is read before this year
+
+
+def valid_day(year: int, month: int, day: int) -> bool:
+    """Whether year-month-day is a day of the calendar."""
+    return 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]
+
+
+# URL dates in forms htmldate's Y/M/D pattern does not read: cnnindonesia's 14 digits before the
+# article number ("/20160823205431-..."), rimanews' "/read/20170406/", republika's "/17/09/18/" (yy/mm/dd).
+URL_DATE_PATTERNS = [
+    re.compile(r"/(?P<year>(?:19|20)\d\d)(?P<month>[01]\d)(?P<day>[0-3]\d)\d{6}-\d"),
+    re.compile(r"/read/(?P<year>(?:19|20)\d\d)(?P<month>[01]\d)(?P<day>[0-3]\d)/"),
+    re.compile(r"republika\.co\.id/berita/.*?/(?P<year>\d\d)/(?P<month>[01]\d)/(?P<day>[0-3]\d)/"),
+]
+
+
+def url_date(url: str) -> date | None:
+    """The publication day an article's URL carries, if any.
+
+    htmldate's URL reader covers "/2016/08/31/", "/2017-09-18/" (suara, poskotanews,
+    kompas, detik, tempo, okezone, tribunnews ...); URL_DATE_PATTERNS adds the
+    compact forms of cnnindonesia, rimanews and republika.
+    """
+    if not isinstance(url, str) or not url.strip():
+        return None
+    candidates = [match.groups() for match in [COMPLETE_URL.search(url)] if match]
+    for pattern in URL_DATE_PATTERNS:
+        match = pattern.search(url)
+        if match:
+            year = match["year"]
+            candidates.append((year if len(year) == 4 else f"20{year}", match["month"], match["day"]))
+    for year, month, day in candidates:
+        if valid_day(int(year), int(month), int(day)) and EARLIEST_YEAR <= int(year) <= date.today().year:
+            return date(int(year), int(month), int(day))
+    return None
 
 
 def parse_full_date(expression: str) -> date | None:

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from korwatch_utils.countries import country_code
+from korwatch_utils.analyses.countries import country_code
 from korwatch_utils.data import read_csv
 
 EVENT_FIELDS = ["event_id", "date", "date_ambiguous", "event_type", "category", "source_actor", "source_code",

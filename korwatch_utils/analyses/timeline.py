@@ -22,56 +22,56 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from korwatch_utils.articles import parse_full_date, parse_published
+from korwatch_utils.data import read_csv
+from korwatch_utils.input.articles import EARLIEST_YEAR, parse_full_date, parse_published, url_date, valid_day
 from korwatch_utils.tables import columns
+from korwatch_utils.text.indonesian import (
+    AT, DAY, DAY_SHIFTS, EVERY, FUTURE_WORDS, MONTH_ABBREVIATIONS, MONTH_WORD, MONTHS, NOT_IN_OFFICE, NUMBER_WORDS,
+    OFFICE_TITLES, ON, PARTS_OF_MONTH, PRAYER, TEMPORAL_PREPOSITIONS, TIME_UNITS, TOMORROW, UNTIL, WEEK_SHIFTS,
+    WEEK_WORDS, WEEKDAY_NAMES, WEEKDAYS, YEAR_WORD, alternation,
+)
 
-MONTHS = {"januari": 1, "februari": 2, "pebruari": 2, "maret": 3, "april": 4, "mei": 5, "juni": 6, "juli": 7,
-          "agustus": 8, "september": 9, "oktober": 10, "november": 11, "nopember": 11, "desember": 12,
-          "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "agu": 8, "agt": 8, "ags": 8, "sep": 9,
-          "sept": 9, "okt": 10, "nov": 11, "des": 12}
-MONTH_ABBREVIATIONS = {name for name in MONTHS if len(name) <= 4 and name not in ("juni", "juli", "mei")}
-WEEKDAYS = {"senin": 0, "selasa": 1, "rabu": 2, "kamis": 3, "jumat": 4, "jum'at": 4, "sabtu": 5, "minggu": 6,
-            "ahad": 6}
-NUMBER_WORDS = {"satu": 1, "se": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7,
-                "delapan": 8, "sembilan": 9, "sepuluh": 10}
-FUTURE_WORDS = re.compile(r"\b(?:akan|dijadwalkan|berencana|rencananya|direncanakan|hendak|mendatang)\b", re.I)
+FUTURE = re.compile(rf"\b(?:{alternation(FUTURE_WORDS)})\b", re.I)
 DATE_COLUMNS = columns("dates")
 REFERENCE_COLUMNS = columns("references")
 EVENT_COLUMNS = columns("events")
 
 _M = "|".join(sorted(MONTHS, key=len, reverse=True))
-_W = "Senin|Selasa|Rabu|Kamis|Jumat|Jum'at|Sabtu|Minggu|Ahad"
+_W = alternation(WEEKDAY_NAMES)
+_WEEK = alternation(WEEK_WORDS)
+_UNTIL = alternation(UNTIL)
+_ON = alternation(TEMPORAL_PREPOSITIONS)
 _N = "|".join(["\\d{1,2}", *NUMBER_WORDS])
-_WEEKDAY_PREFIX = rf"(?:(?:hari\s+)?(?P<weekday>{_W})\s*,?\s*\(?\s*)?"
+_WEEKDAY_PREFIX = rf"(?:(?:{DAY}\s+)?(?P<weekday>{_W})\s*,?\s*\(?\s*)?"
 # Each pattern is tried in this order; a later one never overlaps an earlier match.
 PATTERNS = [
     ("numeric", re.compile(_WEEKDAY_PREFIX + r"(?<![\d/.])(?P<day>\d{1,2})/(?P<month>\d{1,2})"
                            r"(?:\s?/\s?(?P<year>\d{4}|\d{2}))?(?![\d/])\)?")),
     # "Selasa-Jumat (13-16 Februari)": the weekdays go with the days, not on their own.
-    ("day_range", re.compile(rf"(?:(?:hari\s+)?(?P<weekday>{_W})\s*(?:-|–|sampai|hingga)\s*(?:{_W})\s*\(\s*)?"
-                             rf"\b(?P<day>\d{{1,2}})\s*(?:-|–|dan|hingga|sampai|s\.d\.?)\s*(?P<day2>\d{{1,2}})\s+"
+    ("day_range", re.compile(rf"(?:(?:{DAY}\s+)?(?P<weekday>{_W})\s*(?:-|–|{_UNTIL})\s*(?:{_W})\s*\(\s*)?"
+                             rf"\b(?P<day>\d{{1,2}})\s*(?:-|–|dan|{_UNTIL}|s\.d\.?)\s*(?P<day2>\d{{1,2}})\s+"
                              rf"(?P<month>{_M})\b\.?(?:\s+(?P<year>\d{{4}}))?\)?", re.I)),
     ("day_month", re.compile(_WEEKDAY_PREFIX + rf"(?:tanggal\s+)?(?<!\d)(?P<day>\d{{1,2}})\s+(?P<month>{_M})\b\.?"
                              rf"(?:\s+(?P<year>\d{{4}}))?\)?(?:\s+(?P<ago>lalu))?", re.I)),
     ("part_month", re.compile(rf"\b(?P<part>awal|akhir|pertengahan|medio)\s+(?:bulan\s+)?(?P<month>{_M})\b"
                               rf"(?:\s+(?P<year>\d{{4}})|\s+(?P<rel>tahun lalu|tahun depan|lalu))?", re.I)),
     # A bare month name counts only with a year, "lalu"/"depan" or a word before it ("pada Juni").
-    ("month", re.compile(rf"\b(?P<lead>(?:pada|sejak|hingga|sampai|bulan)\s+)?(?P<month>{_M})\b"
+    ("month", re.compile(rf"\b(?P<lead>(?:{_ON}|{MONTH_WORD})\s+)?(?P<month>{_M})\b"
                          rf"(?:\s+(?:(?P<year>\d{{4}})|(?P<rel>tahun lalu|tahun depan|lalu|depan))\b)?", re.I)),
     # "Senin sampai Kamis pekan depan": days of a week.
-    ("weekday_range", re.compile(rf"\b(?:(?:pada\s+)?hari\s+)?(?P<weekday>{_W})\s*(?:-|–|sampai|hingga)\s*"
-                                 rf"(?P<weekday2>{_W})\s+(?P<unit>pekan|minggu)\s+(?P<rel>lalu|depan|ini)\b")),
+    ("weekday_range", re.compile(rf"\b(?:(?:{ON}\s+)?{DAY}\s+)?(?P<weekday>{_W})\s*(?:-|–|{_UNTIL})\s*"
+                                 rf"(?P<weekday2>{_W})\s+(?P<unit>{_WEEK})\s+(?P<rel>lalu|depan|ini)\b")),
     # "hari Kamis pekan depan", "Kamis mendatang", "besok Jumat": a weekday placed by a week word.
-    ("weekday_week", re.compile(rf"\b(?:(?:pada\s+|di\s+)?hari\s+)?(?:(?P<soon>besok|esok)\s+)?(?P<weekday>{_W})"
-                                r"(?:\s+(?P<unit>pekan|minggu)\s+(?P<rel>lalu|depan|ini)\b|\s+(?P<next>mendatang|depan|esok|"
-                                r"besok)\b)?")),
-    ("relative_count", re.compile(rf"\b(?P<count>{_N})\s+(?P<unit>hari|pekan|minggu|bulan|tahun)\s+"
+    ("weekday_week", re.compile(rf"\b(?:(?:{ON}\s+|{AT}\s+)?{DAY}\s+)?(?:(?P<soon>{alternation(TOMORROW)})\s+)?"
+                                rf"(?P<weekday>{_W})(?:\s+(?P<unit>{_WEEK})\s+(?P<rel>lalu|depan|ini)\b|\s+(?P<next>"
+                                r"mendatang|depan|esok|besok)\b)?")),
+    ("relative_count", re.compile(rf"\b(?P<count>{_N})\s+(?P<unit>{alternation(tuple(TIME_UNITS))})\s+"
                                   r"(?P<rel>(?:yang\s+)?lalu|sebelumnya|lagi|mendatang|ke\s+depan)\b", re.I)),
-    ("relative_span", re.compile(r"\b(?:(?P<part>awal|akhir|pertengahan)\s+)?(?P<unit>pekan|minggu|bulan|tahun)\s+"
+    ("relative_span", re.compile(rf"\b(?:(?P<part>awal|akhir|pertengahan)\s+)?(?P<unit>{_WEEK}|{MONTH_WORD}|{YEAR_WORD})\s+"
                                  r"(?P<rel>lalu|depan|ini|kemarin)\b", re.I)),
     ("relative_day", re.compile(r"\b(?P<word>kemarin lusa|kemarin|hari ini|besok|lusa)\b", re.I)),
-    ("weekday", re.compile(rf"\b(?:(?:pada\s+)?hari\s+)?(?P<weekday>{_W})\b(?!\s+(?:lalu|depan|ini)\b)")),
-    ("year", re.compile(r"(?<![\d/.,])\b(?:(?P<lead>tahun|pada|sejak|hingga|sampai|awal|akhir|pertengahan|era)\s+)?"
+    ("weekday", re.compile(rf"\b(?:(?:{ON}\s+)?{DAY}\s+)?(?P<weekday>{_W})\b(?!\s+(?:lalu|depan|ini)\b)")),
+    ("year", re.compile(rf"(?<![\d/.,])\b(?:(?P<lead>{YEAR_WORD}|{_ON}|awal|akhir|pertengahan|era)\s+)?"
                         r"(?P<year>(?:19|20)\d{2})\b(?![\d/.,]\d)", re.I)),
 ]
 
@@ -100,10 +100,6 @@ def _year(text: str) -> int:
     return int(text) + (2000 if len(text) == 2 else 0)
 
 
-def _valid(year: int, month: int, day: int) -> bool:
-    return 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]
-
-
 def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
@@ -112,9 +108,9 @@ def _iso(day: date | None) -> str:
     return day.isoformat() if day else ""
 
 
-NOT_A_DAY_BEFORE = re.compile(rf"\b(?:(?:setiap|tiap|saban)\s+(?:(?:{_W})\s*(?:,|dan|atau)\s*)*|salat\s+|shalat\s+|"
-                              r"sholat\s+|solat\s+)$", re.I)
-WEEKDAY_WORDS = ("hari", "pada", "sejak", "hingga", "sampai", "dan", "atau", "sebelum", "setelah", "pekan", "minggu")
+NOT_A_DAY_BEFORE = re.compile(rf"\b(?:(?:{alternation(EVERY)})\s+(?:(?:{_W})\s*(?:,|dan|atau)\s*)*|"
+                              rf"(?:{alternation(PRAYER)})\s+)$", re.I)
+WEEKDAY_WORDS = (DAY, *TEMPORAL_PREPOSITIONS, "dan", "atau", "sebelum", "setelah", *WEEK_WORDS)
 
 
 def _is_a_day(text: str, start: int, end: int) -> bool:
@@ -125,7 +121,7 @@ def _is_a_day(text: str, start: int, end: int) -> bool:
     if NOT_A_DAY_BEFORE.search(before):
         return False
     previous = re.search(r"(\S+)\s+$", before)
-    if text[start:end].split()[0].lower() in ("pada", "hari"):
+    if text[start:end].split()[0].lower() in (ON, DAY):
         previous = None  # "pada hari Senin" names a day whatever comes before it
     if previous and previous.group(1)[:1].isupper() and not previous.group(1).lower() in WEEKDAY_WORDS \
             and not re.search(r"[.!?:\"“”]$", previous.group(1)):
@@ -141,7 +137,7 @@ def _before_in_sentence(text: str, start: int) -> str:
 
 def is_planned(text_before: str) -> bool:
     """Reported future: the words before a date say "akan mengunjungi … pada 19 dan 20 Juni", "dijadwalkan"…"""
-    return bool(FUTURE_WORDS.search(text_before))
+    return bool(FUTURE.search(text_before))
 
 
 @lru_cache(maxsize=512)  # reference_dates and find_dates both scan each text
@@ -177,7 +173,7 @@ def _granularity(item: dict) -> str:
     if kind in ("day_range", "part_month", "weekday_range") or parts.get("part"):
         return "range"
     if kind in ("relative_span", "relative_count"):
-        return {"hari": "day", "pekan": "week", "minggu": "week", "bulan": "month", "tahun": "year"}[parts["unit"].lower()]
+        return TIME_UNITS[parts["unit"].lower()]
     return {"month": "month", "year": "year"}.get(kind, "day")
 
 
@@ -187,7 +183,7 @@ def _closest_year(month: int, day: int, reference: date, planned: bool, slack: i
     `slack` days either way: news mentions tomorrow's date, and a plan may be
     reported the day after it began ("19 Juni lalu" has none).
     """
-    candidates = [y for y in (reference.year - 1, reference.year, reference.year + 1) if _valid(y, month, day)]
+    candidates = [y for y in (reference.year - 1, reference.year, reference.year + 1) if valid_day(y, month, day)]
     if planned:
         later = [y for y in candidates if date(y, month, day) >= reference - timedelta(days=slack)]
         return min(later) if later else None
@@ -198,7 +194,7 @@ def _closest_year(month: int, day: int, reference: date, planned: bool, slack: i
 def _swapped(day: int, month: int, weekday: int, reference: date) -> date | None:
     """The month/day reading of a d/m date when it, and not d/m, falls on the weekday within 60 days of the reference."""
     for year in (reference.year, reference.year - 1, reference.year + 1):
-        if _valid(year, day, month):
+        if valid_day(year, day, month):
             candidate = date(year, day, month)
             if candidate.weekday() == weekday and abs((candidate - reference).days) <= 60:
                 return candidate
@@ -206,14 +202,11 @@ def _swapped(day: int, month: int, weekday: int, reference: date) -> date | None
 
 
 def _weekday_years(weekday: int, month: int, day: int, low: int, high: int) -> list[int]:
-    return [y for y in range(low, high + 1) if _valid(y, month, day) and date(y, month, day).weekday() == weekday]
+    return [y for y in range(low, high + 1) if valid_day(y, month, day) and date(y, month, day).weekday() == weekday]
 
 
 # References that are the publication day itself; the others are inferred from the text.
 PUBLISHED_SOURCES = ("metadata", "url", "html")
-PARTS_OF_MONTH = {"awal": (1, 10), "pertengahan": (11, 20), "medio": (11, 20), "akhir": (21, 31)}
-WEEK_SHIFTS = {"lalu": -1, "kemarin": -1, "depan": 1, "ini": 0}
-DAY_SHIFTS = {"kemarin lusa": -2, "kemarin": -1, "hari ini": 0, "besok": 1, "lusa": 2}
 
 
 def _part_of_month(year: int, month: int, part: str) -> tuple[date, date]:
@@ -255,12 +248,12 @@ def _resolve_day(item: dict, reference: date | None, via: str) -> dict | None:
         if kind != "day_range":
             return _found(start, resolved_by=resolved_by, check=check)
         second = int(parts["day2"])
-        end = date(start.year, month, second) if _valid(start.year, month, second) else start
+        end = date(start.year, month, second) if valid_day(start.year, month, second) else start
         return _found(start, end, "range", resolved_by, check)
 
     if parts.get("year"):
         year = _year(parts["year"])
-        if not _valid(year, month, day):
+        if not valid_day(year, month, day):
             return None
         start = parse_full_date(f"{day}/{month}/{year}") or date(year, month, day)
         return spanning(start, "explicit", _weekday_check(start, weekday))
@@ -320,7 +313,7 @@ def _resolve_relative_span(item: dict, reference: date, via: str) -> dict:
     """"pekan lalu", "awal bulan depan", "tahun ini"."""
     parts = item["parts"]
     unit, shift, part = parts["unit"].lower(), WEEK_SHIFTS[parts["rel"].lower()], (parts.get("part") or "").lower()
-    if unit in ("pekan", "minggu"):
+    if unit in WEEK_WORDS:
         monday = _week(reference, shift)
         first, last = monday, monday + timedelta(days=6)
         if part == "awal":
@@ -344,7 +337,7 @@ def _resolve_relative_count(item: dict, reference: date, via: str) -> dict:
     sign = -1 if parts["rel"].lower() in ("lalu", "yang lalu", "sebelumnya") else 1
     if unit == "hari":
         return _found(reference + timedelta(days=sign * count), resolved_by=via)
-    if unit in ("pekan", "minggu"):
+    if unit in WEEK_WORDS:
         monday = _week(reference + timedelta(weeks=sign * count), 0)
         return _found(monday, monday + timedelta(days=6), "week", via)
     if unit == "bulan":
@@ -418,56 +411,13 @@ def resolve(item: dict, reference: date | None, source: str) -> dict:
     return found or unresolved
 
 
-EARLIEST_YEAR = 1990  # no reference date is inferred before this year
 TERM_SLACK = timedelta(days=31)
 # Softly, a candidate year is kept within this window around the latest year the text names: an article
 # names its own year or the last, and sometimes the next few ("Asian Games 2018", "Pemilu 2019").
 NAMED_YEAR_WINDOW = (-1, 2)
 NAME_BEFORE_OFFICE_YEARS = 5  # a person is named in the news years before first taking office  # a title may be used a little before or after a term's exact days
-# Titles of the offices in data/officeholders.csv, as Indonesian news writes them before a name.
-OFFICE_TITLES = {
-    "head_of_state": r"Presiden|Pemimpin(?:\s+Tertinggi)?|Kepala\s+Negara",
-    "head_of_government": r"Perdana\s+Menteri|PM|Premier",
-    "foreign_minister": r"Menteri\s+Luar\s+Negeri|Menlu|Menteri\s+Urusan\s+Luar\s+Negeri",
-    "defence_minister": r"Menteri\s+Pertahanan|Menhan",
-    "secretary_general": r"Sekretaris\s+Jenderal|Sekjen",
-}
-# A title after these words is not held now ("mantan Presiden", "calon Presiden").
-NOT_IN_OFFICE = re.compile(r"\b(?:mantan|eks|bekas|calon|capres|cawapres|kandidat|almarhum|mendiang|"
-                           r"pengganti|era|masa|zaman|rezim)\s+$", re.I)
+NOT_IN_OFFICE_BEFORE = re.compile(rf"\b(?:{alternation(NOT_IN_OFFICE)})\s+$", re.I)
 _YEAR_IN_SENTENCE = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
-# URL dates in forms htmldate's Y/M/D pattern does not read: cnnindonesia's 14 digits before the
-# article number ("/20160823205431-..."), rimanews' "/read/20170406/", republika's "/17/09/18/" (yy/mm/dd).
-URL_DATE_PATTERNS = [
-    re.compile(r"/(?P<year>(?:19|20)\d\d)(?P<month>[01]\d)(?P<day>[0-3]\d)\d{6}-\d"),
-    re.compile(r"/read/(?P<year>(?:19|20)\d\d)(?P<month>[01]\d)(?P<day>[0-3]\d)/"),
-    re.compile(r"republika\.co\.id/berita/.*?/(?P<year>\d\d)/(?P<month>[01]\d)/(?P<day>[0-3]\d)/"),
-]
-
-
-def url_date(url: str) -> date | None:
-    """The publication day an article's URL carries, if any.
-
-    htmldate's URL reader covers "/2016/08/31/", "/2017-09-18/" (suara, poskotanews,
-    kompas, detik, tempo, okezone, tribunnews ...); URL_DATE_PATTERNS adds the
-    compact forms of cnnindonesia, rimanews and republika.
-    """
-    if not isinstance(url, str) or not url.strip():
-        return None
-    from htmldate.extractors import COMPLETE_URL
-
-    candidates = [match.groups() for match in [COMPLETE_URL.search(url)] if match]
-    for pattern in URL_DATE_PATTERNS:
-        match = pattern.search(url)
-        if match:
-            year = match["year"]
-            candidates.append((year if len(year) == 4 else f"20{year}", match["month"], match["day"]))
-    for year, month, day in candidates:
-        if _valid(int(year), int(month), int(day)) and EARLIEST_YEAR <= int(year) <= date.today().year:
-            return date(int(year), int(month), int(day))
-    return None
-
-
 class _Term(NamedTuple):
     office: str
     person: str
@@ -478,8 +428,6 @@ class _Term(NamedTuple):
 @lru_cache(maxsize=1)
 def _officeholders() -> tuple[dict[str, list[_Term]], re.Pattern, re.Pattern]:
     """Terms by folded name (person and aliases), a pattern for "title ... name", and one for full names."""
-    from korwatch_utils.data import read_csv
-
     table = read_csv("officeholders.csv", commented=True)
     terms: dict[str, list[_Term]] = defaultdict(list)
     for row in table.itertuples(index=False):
@@ -514,7 +462,7 @@ def officeholder_evidence(text: str) -> tuple[list[tuple[str, list[tuple[date, d
     titled, named = [], []
     for match in titled_pattern.finditer(text):
         office = next(office for office in OFFICE_TITLES if match.group(office))
-        if NOT_IN_OFFICE.search(text[max(0, match.start() - 20):match.start()]):
+        if NOT_IN_OFFICE_BEFORE.search(text[max(0, match.start() - 20):match.start()]):
             continue
         sentence = text[text.rfind(". ", 0, match.start()) + 1:(text.find(". ", match.end()) + 1) or len(text)]
         if _YEAR_IN_SENTENCE.search(sentence):
@@ -671,7 +619,7 @@ def _near_day(item: dict, anchor: date) -> date | None:
     """A year-less day-month placed in the year that puts it nearest the anchor day (None: no such day)."""
     month, day = _day_month(item)
     options = [date(year, month, day) for year in (anchor.year - 1, anchor.year, anchor.year + 1)
-               if _valid(year, month, day)]
+               if valid_day(year, month, day)]
     return min(options, key=lambda option: abs((option - anchor).days)) if options else None
 
 

@@ -9,14 +9,14 @@ from html import escape
 
 import matplotlib.pyplot as plt
 
-from korwatch_utils.cleaning import removed_by_rule, size_summary
-from korwatch_utils.entities import cooccurrence, entity_table, entity_totals
-from korwatch_utils.plots import (
+from korwatch_utils.text.cleaning import removed_by_rule, size_summary
+from korwatch_utils.analyses.entities import cooccurrence, entity_table, entity_totals
+from korwatch_utils.views.plots import (
     attention_chart, cooccurrence_heatmap, entity_bar_chart, stance_heatmaps, timeline_chart,
 )
-from korwatch_utils.render import table_html
-from korwatch_utils.stance import stance_matrix
-from korwatch_utils.trends import trends
+from korwatch_utils.views.render import table_html
+from korwatch_utils.analyses.stance import stance_matrix
+from korwatch_utils.analyses.trends import trends
 
 # The page is one file with no outside resource (figures inline, no web fonts or scripts): it opens offline.
 _STYLE = ("<style>body{font-family:sans-serif;max-width:1200px;margin:2em auto;font-size:14px}"

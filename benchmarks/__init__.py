@@ -1,0 +1,1 @@
+"""Benchmarks: each module prints its figures; run one as `python -m benchmarks.NAME` from the repository root."""

@@ -1,0 +1,1 @@
+"""Layer 2, input: articles from folders (`articles`) and from the web (`fetch`)."""
