@@ -2,6 +2,7 @@
 
 import os
 import shutil
+from datetime import date
 import signal
 import subprocess
 import sys
@@ -304,3 +305,20 @@ def test_a_store_busy_past_the_limit_stops_with_one_line_and_status_2(folder, tm
     assert lines == ["store busy: another korwatch process is writing; waiting",
                      f"korwatch: error: store busy: another korwatch process has been writing to {path} for 1 s; "
                      "try again when it has finished"]
+
+
+def test_the_day_of_the_analysis_keys_the_store_by_its_year_where_files_have_a_modification_day(folder, tmp_path):
+    store = Store(tmp_path / "k.duckdb")
+    store.sync(folder, progress=False, today=date(2026, 12, 7))
+    assert store.sync(folder, progress=False, today=date(2026, 12, 8)).unchanged == 5  # same year: nothing to redo
+    assert len(store.sync(folder, progress=False, today=date(2027, 1, 2)).changed) == 5  # a new year may date more
+
+
+def test_today_is_a_parameter_of_the_timeline_and_no_date_is_inferred_after_it():
+    from korwatch_utils.analyses.timeline import infer_reference, today_in_key
+
+    text = "Ia berbicara di Jakarta, Senin (22/8)."  # a Monday 22 August: 2016, 2022 ...
+    assert infer_reference(text, today=date(2026, 12, 7)).reference == "2022-08-22"
+    assert infer_reference(text, today=date(2020, 1, 1)).reference == "2016-08-22"
+    assert today_in_key(date(2026, 12, 7), "2026-11-30") == "2026"
+    assert today_in_key(date(2026, 12, 7), "") == "2026-12-07"  # no modification day: today bounds the date

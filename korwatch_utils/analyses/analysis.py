@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import date
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -41,7 +42,7 @@ def in_process(function: Callable, chunks: list, *args) -> list:
 
 
 def analyse(articles: pd.DataFrame, aliases: pd.DataFrame | None = None, *,
-            map_chunks: Callable = in_process) -> Analysis:
+            map_chunks: Callable = in_process, today: date | None = None) -> Analysis:
     """NER (cached), canonical entities, stance cues, reference dates, date expressions and events.
 
     Args:
@@ -49,19 +50,21 @@ def analyse(articles: pd.DataFrame, aliases: pd.DataFrame | None = None, *,
         aliases: the alias table (default: the shipped one).
         map_chunks: how chunks are analysed: `in_process`, or `storage.cluster.on_workers(client)`
             for a Dask client's workers. The tables are the same either way.
+        today: the day the analysis runs, the latest any date may be (default: the current day).
     """
-    done = map_chunks(batch_tables, chunked(articles) or [articles], aliases)
+    done = map_chunks(batch_tables, chunked(articles) or [articles], aliases, today or date.today())
     tables = [conform(name, pd.concat([chunk[name] for chunk in done], ignore_index=True), sort=True)
               for name in ANALYSIS_TABLES]
     return harmonise(Analysis(*tables))
 
 
-def batch_tables(articles: pd.DataFrame, aliases: pd.DataFrame | None = None) -> dict:
+def batch_tables(articles: pd.DataFrame, aliases: pd.DataFrame | None = None, today: date | None = None) -> dict:
     """`analyse_batch` without the timings: what a worker sends back."""
-    return analyse_batch(articles, aliases)[0]
+    return analyse_batch(articles, aliases, today)[0]
 
 
-def analyse_batch(articles: pd.DataFrame, aliases: pd.DataFrame | None = None) -> tuple[dict, dict]:
+def analyse_batch(articles: pd.DataFrame, aliases: pd.DataFrame | None = None,
+                  today: date | None = None) -> tuple[dict, dict]:
     """The per-article tables of a batch of articles, and the seconds each step took.
 
     Everything here depends only on each article and the alias table, so batches
@@ -79,8 +82,9 @@ def analyse_batch(articles: pd.DataFrame, aliases: pd.DataFrame | None = None) -
     cues = stance_cues(articles, mentions, annotations.sentences)
     seconds["stance"] = time.perf_counter() - start
     start = time.perf_counter()
-    references = reference_dates(articles)
-    dates = find_dates(articles, references)
+    today = today or date.today()
+    references = reference_dates(articles, today=today)
+    dates = find_dates(articles, references, today=today)
     events = timeline(articles, mentions, cues, annotations.sentences, dates)
     seconds["timeline"] = time.perf_counter() - start
     tables = {"sentences": annotations.sentences, "mentions": mentions, "cues": cues, "references": references,

@@ -18,6 +18,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import pandas as pd
@@ -141,7 +142,7 @@ def is_planned(text_before: str) -> bool:
 
 
 @lru_cache(maxsize=512)  # reference_dates and find_dates both scan each text
-def scan(text: str) -> tuple[dict, ...]:
+def scan(text: str, today: date) -> tuple[dict, ...]:
     """Every date expression in a text: kind, span and the parts the patterns captured (not yet resolved)."""
     taken = bytearray(len(text))  # 1 where an earlier match sits: overlap checks stay linear
     found = []
@@ -159,7 +160,7 @@ def scan(text: str) -> tuple[dict, ...]:
                 continue
             if kind == "month" and not (parts.keys() & {"lead", "year", "rel"}):
                 continue
-            if kind == "year" and not parts.get("lead") and not 1900 <= int(parts["year"]) <= date.today().year + 10:
+            if kind == "year" and not parts.get("lead") and not 1900 <= int(parts["year"]) <= today.year + 10:
                 continue
             taken[start:end] = b"\x01" * (end - start)
             found.append({"kind": kind, "start": start, "end": end, "expression": _expression(text[start:end]),
@@ -236,7 +237,7 @@ def _weekday_check(start: date, weekday: int | None) -> str:
     return "" if weekday is None else ("ok" if start.weekday() == weekday else "weekday mismatch")
 
 
-def _resolve_day(item: dict, reference: date | None, via: str) -> dict | None:
+def _resolve_day(item: dict, reference: date | None, via: str, today: date) -> dict | None:
     """numeric "(13/8)", day_month "Kamis (13 Juni)", day_range "19 dan 20 Juni": year from the text,
     the reference, or the weekday."""
     kind, parts, planned = item["kind"], item["parts"], item["planned"]
@@ -260,7 +261,7 @@ def _resolve_day(item: dict, reference: date | None, via: str) -> dict | None:
     if reference is None:
         if weekday is None:
             return None
-        years = _weekday_years(weekday, month, day, 1990, date.today().year)
+        years = _weekday_years(weekday, month, day, 1990, today.year)
         return spanning(date(years[-1], month, day), "weekday", "ok") if years else None
     ago = bool(parts.get("ago"))
     year = _closest_year(month, day, reference, planned and not ago, slack=0 if ago else 7)
@@ -279,7 +280,7 @@ def _resolve_day(item: dict, reference: date | None, via: str) -> dict | None:
     return spanning(start, via, check)
 
 
-def _resolve_month(item: dict, reference: date | None, via: str) -> dict | None:
+def _resolve_month(item: dict, reference: date | None, via: str, today: date) -> dict | None:
     """month "Juni 2024", "September lalu" and part_month "akhir Juni": the month's year, then its days."""
     parts, planned = item["parts"], item["planned"]
     month = _month(parts["month"])
@@ -304,12 +305,12 @@ def _resolve_month(item: dict, reference: date | None, via: str) -> dict | None:
     return _found(explicit or date(year, month, 1), _month_end(year, month), "month", via)
 
 
-def _resolve_year(item: dict, reference: date | None, via: str) -> dict:
+def _resolve_year(item: dict, reference: date | None, via: str, today: date) -> dict:
     year = int(item["parts"]["year"])
     return _found(date(year, 1, 1), date(year, 12, 31), "year", "explicit")
 
 
-def _resolve_relative_span(item: dict, reference: date, via: str) -> dict:
+def _resolve_relative_span(item: dict, reference: date, via: str, today: date) -> dict:
     """"pekan lalu", "awal bulan depan", "tahun ini"."""
     parts = item["parts"]
     unit, shift, part = parts["unit"].lower(), WEEK_SHIFTS[parts["rel"].lower()], (parts.get("part") or "").lower()
@@ -330,7 +331,7 @@ def _resolve_relative_span(item: dict, reference: date, via: str) -> dict:
     return _found(date(year, 1, 1), date(year, 12, 31), "year", via)
 
 
-def _resolve_relative_count(item: dict, reference: date, via: str) -> dict:
+def _resolve_relative_count(item: dict, reference: date, via: str, today: date) -> dict:
     """"tiga hari lalu", "dua pekan lagi", "5 tahun yang lalu"."""
     parts = item["parts"]
     count, unit = _number(parts["count"]), parts["unit"].lower()
@@ -347,12 +348,12 @@ def _resolve_relative_count(item: dict, reference: date, via: str) -> dict:
     return _found(date(year, 1, 1), date(year, 12, 31), "year", via)
 
 
-def _resolve_relative_day(item: dict, reference: date, via: str) -> dict:
+def _resolve_relative_day(item: dict, reference: date, via: str, today: date) -> dict:
     """"kemarin", "hari ini", "besok", "lusa"."""
     return _found(reference + timedelta(days=DAY_SHIFTS[item["parts"]["word"].lower()]), resolved_by=via)
 
 
-def _resolve_weekday_range(item: dict, reference: date, via: str) -> dict:
+def _resolve_weekday_range(item: dict, reference: date, via: str, today: date) -> dict:
     """"Senin sampai Kamis pekan depan"."""
     parts = item["parts"]
     monday = _week(reference, WEEK_SHIFTS[parts["rel"].lower()])
@@ -360,7 +361,7 @@ def _resolve_weekday_range(item: dict, reference: date, via: str) -> dict:
                   monday + timedelta(days=WEEKDAYS[parts["weekday2"].lower()]), "range", via)
 
 
-def _resolve_weekday_week(item: dict, reference: date, via: str) -> dict:
+def _resolve_weekday_week(item: dict, reference: date, via: str, today: date) -> dict:
     """"hari Kamis pekan depan", "Kamis mendatang", "besok Jumat"."""
     parts = item["parts"]
     weekday = WEEKDAYS[parts["weekday"].lower()]
@@ -370,7 +371,7 @@ def _resolve_weekday_week(item: dict, reference: date, via: str) -> dict:
     return _found(reference + timedelta(days=ahead), resolved_by=via)
 
 
-def _resolve_weekday(item: dict, reference: date, via: str) -> dict:
+def _resolve_weekday(item: dict, reference: date, via: str, today: date) -> dict:
     """A bare weekday: the nearest such day before the reference (after it when planned)."""
     weekday = WEEKDAYS[item["parts"]["weekday"].lower()]
     back = (reference.weekday() - weekday) % 7
@@ -394,7 +395,7 @@ RESOLVERS = {
 }
 
 
-def resolve(item: dict, reference: date | None, source: str) -> dict:
+def resolve(item: dict, reference: date | None, source: str, today: date) -> dict:
     """Date, end, granularity, resolved_by and check for one scanned expression.
 
     resolved_by: explicit (the expression is a full date or year), weekday (the
@@ -407,7 +408,7 @@ def resolve(item: dict, reference: date | None, source: str) -> dict:
                   "check": ""}
     if needs_reference and reference is None:
         return unresolved
-    found = resolver(item, reference, "reference" if source in PUBLISHED_SOURCES else "inferred")
+    found = resolver(item, reference, "reference" if source in PUBLISHED_SOURCES else "inferred", today)
     return found or unresolved
 
 
@@ -477,7 +478,15 @@ def officeholder_evidence(text: str) -> tuple[list[tuple[str, list[tuple[date, d
     return titled, named
 
 
-def reference_dates(articles: pd.DataFrame) -> pd.DataFrame:
+def today_in_key(today: date, modified: str) -> str:
+    """What of `today` an article's dates depend on, for the store key: its year (no date is read after
+    it), and the day itself only where the file has no modification day on or before it (then today is the
+    latest its reference date may be)."""
+    written = parse_published(modified)
+    return today.isoformat() if written is None or written > today else str(today.year)
+
+
+def reference_dates(articles: pd.DataFrame, *, today: date | None = None) -> pd.DataFrame:
     """Each article's reference date, from the strongest evidence it has.
 
     In order: metadata.csv's published date; a date in the article's URL
@@ -487,18 +496,23 @@ def reference_dates(articles: pd.DataFrame) -> pd.DataFrame:
     file's modification day). An inferred date that more than one candidate
     fits is the likeliest, flagged ambiguous, with the others listed.
 
+    Args:
+        articles: the cleaned articles.
+        today: the day the analysis runs (default: the current day); no date after it is inferred.
+
     Returns:
         doc_id, reference (ISO date or ''), source (metadata | url | html | text |
         inferred | unknown), evidence (in words), ambiguous, candidates (the other
         dates considered, ISO).
     """
     column = lambda name: articles[name] if name in articles else pd.Series([""] * len(articles))  # noqa: E731
+    today = today or date.today()
     rows = []
     for doc_id, text, published, kind, url, modified in zip(
             articles["doc_id"], articles["text"], column("published"), column("published_source"), column("url"),
             column("modified")):
         given = parse_published(published)
-        from_url = url_date(url)
+        from_url = url_date(url, today)
         if given and kind != "html":
             rows.append([doc_id, given.isoformat(), "metadata", f"published {published}", False, []])
         elif from_url:
@@ -506,7 +520,7 @@ def reference_dates(articles: pd.DataFrame) -> pd.DataFrame:
         elif given:
             rows.append([doc_id, given.isoformat(), "html", f"the HTML page's date metadata: {published}", False, []])
         else:
-            rows.append([doc_id, *infer_reference(text, parse_published(modified))])
+            rows.append([doc_id, *infer_reference(text, parse_published(modified), today=today)])
     return pd.DataFrame(rows, columns=REFERENCE_COLUMNS)
 
 
@@ -515,56 +529,114 @@ def _day_month(item: dict) -> tuple[int, int]:
     return month, int(item["parts"]["day"])
 
 
-def infer_reference(text: str, modified: date | None = None) -> tuple[str, str, str, bool, list[str]]:
-    """The reference date a text implies: (reference, source, evidence, ambiguous, other candidates).
+class Reference(NamedTuple):
+    """An article's reference date, as the references table holds it."""
+
+    reference: str  # ISO, or '' when unknown
+    source: str  # metadata | url | html | text | inferred | unknown
+    evidence: str  # in words
+    ambiguous: bool
+    candidates: list[str]  # the other dates that fit, ISO
+
+
+@dataclass
+class _Candidates:
+    """Candidate reference days by year, narrowed step by step, and the evidence for each step."""
+
+    by_year: dict[int, date]
+    evidence: list[str]
+
+    def narrow(self, keep, reason: str, *, hard: bool) -> None:
+        """Keep the candidates keep(year, day) accepts, when any is left; a hard reason that leaves none is said."""
+        kept = {year: day for year, day in self.by_year.items() if keep(year, day)}
+        if kept and kept != self.by_year:
+            self.evidence.append(f"{reason}: {_years_text(kept)}")
+            self.by_year = kept
+        elif not kept and hard:
+            self.evidence.append(f"{reason} fits none of them; not used")
+
+
+def infer_reference(text: str, modified: date | None = None, *, today: date) -> Reference:
+    """The reference date a text implies.
 
     A weekday + date pair ("Senin (22/8)") fits one year in five, six or eleven,
     so the candidates are the years in which every pair of the text agrees, each
     giving the latest day the text reports in that year. They are narrowed:
     to the terms of officeholders named with their title ("Presiden AS Donald
-    Trump"), never after the file's modification day, and softly (only while
-    a candidate is left) to no earlier than the latest full date the text
+    Trump"), never after the file's modification day (nor today), and softly (only
+    while a candidate is left) to no earlier than the latest full date the text
     reports or than a few years before the first term of a person it names, and
     to NAMED_YEAR_WINDOW around the latest year it names. One candidate left: it is
     the reference, unless the window alone left it and it is not that year or the
     next (then the candidates before the window stay, flagged ambiguous). Several:
-    the one nearest the latest year the text names (else the latest), flagged ambiguous. Without such a pair, the latest full
-    date the text reports is the reference (source text), flagged ambiguous:
-    the article is from that day or later, but a full date is as often a past
-    event as the day of the news.
+    the one nearest the latest year the text names (else the latest), flagged
+    ambiguous. Without such a pair, the latest full date the text reports is the
+    reference (source text), flagged ambiguous: the article is from that day or
+    later, but a full date is as often a past event as the day of the news.
     """
-    latest = min(filter(None, [modified, date.today()]))
-    items = scan(text)
-    full = []
-    for item in items:
-        if item["kind"] in ("numeric", "day_month") and item["parts"].get("year") and not item["planned"]:
-            resolved = resolve(item, None, "unknown")
-            if resolved["date"] and EARLIEST_YEAR <= resolved["date"].year and resolved["date"] <= latest:
-                full.append((resolved["date"], item["expression"]))
+    latest = min(filter(None, [modified, today]))
+    items = scan(text, today)
+    full = _full_dates(items, latest, today)
     pairs = [item for item in items if item["kind"] in ("numeric", "day_month") and item["parts"].get("weekday")
              and not item["parts"].get("year")]
     titled, named = officeholder_evidence(text)
     if not pairs:
-        if full:
-            day, expression = max(full)
-            return (day.isoformat(), "text", f"no weekday with a date; the latest full date in the text, "
-                    f"{expression!r}: the article is from that day or later", True, [])
-        note = "; ".join(f"{name!r} narrows it to {_spans_text(spans)}" for name, spans in titled)
-        return "", "unknown", ("no published date, URL date, full date or weekday with a date in the text"
-                               + (f"; {note}" if note else "")), False, []
+        return _from_full_dates(full, titled)
+    shown = ", ".join(dict.fromkeys(repr(item["expression"]) for item in pairs[:3]))
+    years = _agreeing_years(pairs, latest)
+    if not years:
+        return Reference("", "unknown", f"the weekdays and dates in the text ({shown}) agree on no year", False, [])
+    candidates = _Candidates(_latest_day_per_year(items, pairs, years, latest), [])
+    candidates.evidence.append(f"weekday + date ({shown}) fits {_years_text(candidates.by_year)}")
+    if not candidates.by_year:
+        return Reference("", "unknown", candidates.evidence[0] + f", none on or before {latest.isoformat()}",
+                         False, [])
+    _narrow_by_evidence(candidates, titled, named, full)
+    named_years = sorted({_year(item["parts"]["year"]) for item in items if item["parts"].get("year")
+                          and not item["planned"] and EARLIEST_YEAR <= _year(item["parts"]["year"]) <= latest.year})
+    return _pick(candidates, named_years)
+
+
+def _full_dates(items, latest: date, today: date) -> list[tuple[date, str]]:
+    """(day, expression) of each full date the text reports as past, on or before latest."""
+    full = []
+    for item in items:
+        if item["kind"] in ("numeric", "day_month") and item["parts"].get("year") and not item["planned"]:
+            resolved = resolve(item, None, "unknown", today)
+            if resolved["date"] and EARLIEST_YEAR <= resolved["date"].year and resolved["date"] <= latest:
+                full.append((resolved["date"], item["expression"]))
+    return full
+
+
+def _from_full_dates(full: list[tuple[date, str]], titled) -> Reference:
+    """With no weekday + date pair: the latest full date the text reports (ambiguous), else unknown."""
+    if full:
+        day, expression = max(full)
+        return Reference(day.isoformat(), "text", f"no weekday with a date; the latest full date in the text, "
+                         f"{expression!r}: the article is from that day or later", True, [])
+    note = "; ".join(f"{name!r} narrows it to {_spans_text(spans)}" for name, spans in titled)
+    return Reference("", "unknown", "no published date, URL date, full date or weekday with a date in the text"
+                     + (f"; {note}" if note else ""), False, [])
+
+
+def _agreeing_years(pairs, latest: date) -> set[int]:
+    """The years in which the first weekday + date pair falls on its weekday and every other pair on its own,
+    near the first ("Rabu (31/12)", "Jumat (2/1)": across New Year)."""
     anchor_month, anchor_day = _day_month(pairs[0])
     years = set()
     for year in _weekday_years(WEEKDAYS[pairs[0]["parts"]["weekday"].lower()], anchor_month, anchor_day,
                                EARLIEST_YEAR, latest.year):
         anchor = date(year, anchor_month, anchor_day)
-        # every other pair must fall on its weekday near the first ("Rabu (31/12)", "Jumat (2/1)": across New Year)
         if all(_near_day(item, anchor) and _near_day(item, anchor).weekday() == WEEKDAYS[item["parts"]["weekday"].lower()]
                for item in pairs[1:]):
             years.add(year)
-    shown = ", ".join(dict.fromkeys(repr(item["expression"]) for item in pairs[:3]))
-    if not years:
-        return "", "unknown", f"the weekdays and dates in the text ({shown}) agree on no year", False, []
-    candidates = {}
+    return years
+
+
+def _latest_day_per_year(items, pairs, years: set[int], latest: date) -> dict[int, date]:
+    """For each year, the latest year-less day the text reports as past (or a pair names), on or before latest."""
+    anchor_month, anchor_day = _day_month(pairs[0])
+    by_year = {}
     for year in sorted(years):
         anchor = date(year, anchor_month, anchor_day)
         days = [_near_day(item, anchor) for item in items
@@ -572,47 +644,44 @@ def infer_reference(text: str, modified: date | None = None) -> tuple[str, str, 
                 and (not item["planned"] or item in pairs)]
         days = [day for day in days if day and day <= latest]
         if days:
-            candidates[year] = max(days)
-    evidence = [f"weekday + date ({shown}) fits {_years_text(candidates)}"]
-    if not candidates:
-        return "", "unknown", evidence[0] + f", none on or before {latest.isoformat()}", False, []
+            by_year[year] = max(days)
+    return by_year
 
-    def narrow(keep, reason: str, hard: bool) -> None:
-        nonlocal candidates
-        kept = {year: day for year, day in candidates.items() if keep(year, day)}
-        if kept and kept != candidates:
-            evidence.append(f"{reason}: {_years_text(kept)}")
-            candidates = kept
-        elif not kept and hard:
-            evidence.append(f"{reason} fits none of them; not used")
 
+def _narrow_by_evidence(candidates: _Candidates, titled, named, full) -> None:
+    """Narrow by titled officeholders' terms (hard), then softly by the latest full date and first terms."""
     for name, spans in titled:  # the title says the person held the office then
-        narrow(lambda year, day: any(start <= day <= end for start, end in spans), repr(name), hard=True)
+        candidates.narrow(lambda year, day: any(start <= day <= end for start, end in spans), repr(name), hard=True)
     if full:
         day, expression = max(full)
-        narrow(lambda year, reported: year >= day.year, f"the text reports {expression!r}", hard=False)
+        candidates.narrow(lambda year, reported: year >= day.year, f"the text reports {expression!r}", hard=False)
     if named:
         name, first = max(named, key=lambda pair: pair[1])
-        narrow(lambda year, day: year >= first.year - NAME_BEFORE_OFFICE_YEARS,
-               f"{name!r} first took office in {first.year}", hard=False)
-    named_years = sorted({_year(item["parts"]["year"]) for item in items if item["parts"].get("year")
-                          and not item["planned"] and EARLIEST_YEAR <= _year(item["parts"]["year"]) <= latest.year})
-    before_window = dict(candidates)
+        candidates.narrow(lambda year, day: year >= first.year - NAME_BEFORE_OFFICE_YEARS,
+                          f"{name!r} first took office in {first.year}", hard=False)
+
+
+def _pick(candidates: _Candidates, named_years: list[int]) -> Reference:
+    """The candidate nearest the latest named year (else the latest); ambiguous when others are left.
+
+    The latest year a text names is soft evidence: a pick in that year or the next is trusted; a pick the
+    window kept further off (a year before it, two after) stays ambiguous among the candidates before it.
+    """
+    before_window = dict(candidates.by_year)
     if named_years:
         low, high = (named_years[-1] + offset for offset in NAMED_YEAR_WINDOW)
-        narrow(lambda year, day: low <= year <= high, f"the latest year the text names is {named_years[-1]}",
-               hard=False)
+        candidates.narrow(lambda year, day: low <= year <= high,
+                          f"the latest year the text names is {named_years[-1]}", hard=False)
     nearest = (lambda year: (abs(year - named_years[-1]), year)) if named_years else (lambda year: -year)
-    picked = min(candidates, key=nearest)
-    # The latest year a text names is soft evidence: a pick in that year or the next is trusted; a pick the
-    # window kept further off (a year before it, two after) stays ambiguous among the candidates before it.
-    kept = before_window if named_years and not 0 <= picked - named_years[-1] <= 1 else candidates
+    picked = min(candidates.by_year, key=nearest)
+    kept = before_window if named_years and not 0 <= picked - named_years[-1] <= 1 else candidates.by_year
     others = [day.isoformat() for year, day in sorted(kept.items()) if year != picked]
     if others:
-        evidence.append(f"ambiguous: picked {picked}, " + ("the nearest to the latest year the text names"
-                                                          if named_years else "the latest"))
-    evidence.append("the latest reported day of that year")
-    return candidates[picked].isoformat(), "inferred", "; ".join(evidence), bool(others), others
+        candidates.evidence.append(f"ambiguous: picked {picked}, " + (
+            "the nearest to the latest year the text names" if named_years else "the latest"))
+    candidates.evidence.append("the latest reported day of that year")
+    return Reference(candidates.by_year[picked].isoformat(), "inferred", "; ".join(candidates.evidence),
+                     bool(others), others)
 
 
 def _near_day(item: dict, anchor: date) -> date | None:
@@ -635,12 +704,14 @@ def _spans_text(spans: list[tuple[date, date]]) -> str:
                        for start, end in spans)
 
 
-def find_dates(articles: pd.DataFrame, references: pd.DataFrame | None = None) -> pd.DataFrame:
+def find_dates(articles: pd.DataFrame, references: pd.DataFrame | None = None, *,
+               today: date | None = None) -> pd.DataFrame:
     """Every date expression in the articles, resolved against each article's reference date.
 
     Args:
         articles: the cleaned articles (doc_id, text, published).
         references: from `reference_dates` (computed when not given).
+        today: the day the analysis runs (default: the current day).
 
     Returns:
         doc_id, start_char, end_char, expression, date and end (ISO, '' when
@@ -652,14 +723,15 @@ def find_dates(articles: pd.DataFrame, references: pd.DataFrame | None = None) -
         ambiguous (its date rests on an ambiguous reference, or on a weekday that
         several years fit).
     """
-    references = reference_dates(articles) if references is None else references
+    today = today or date.today()
+    references = reference_dates(articles, today=today) if references is None else references
     by_doc = {row.doc_id: (date.fromisoformat(row.reference) if row.reference else None, row.source,
                            bool(row.ambiguous)) for row in references.itertuples(index=False)}
     rows = []
     for doc_id, text in zip(articles["doc_id"], articles["text"]):
         reference, source, uncertain = by_doc.get(doc_id, (None, "unknown", False))
-        for item in scan(text):
-            resolved = resolve(item, reference, source)
+        for item in scan(text, today):
+            resolved = resolve(item, reference, source, today)
             ambiguous = resolved["resolved_by"] in ("inferred", "weekday") and (uncertain or reference is None)
             rows.append([doc_id, item["start"], item["end"], item["expression"], _iso(resolved["date"]),
                          _iso(resolved["end"]), resolved["granularity"], resolved["resolved_by"], resolved["check"],

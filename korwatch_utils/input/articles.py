@@ -295,8 +295,8 @@ URL_DATE_PATTERNS = [
 ]
 
 
-def url_date(url: str) -> date | None:
-    """The publication day an article's URL carries, if any.
+def url_date(url: str, today: date | None = None) -> date | None:
+    """The publication day an article's URL carries, if any (none after today, default the current day).
 
     htmldate's URL reader covers "/2016/08/31/", "/2017-09-18/" (suara, poskotanews,
     kompas, detik, tempo, okezone, tribunnews ...); URL_DATE_PATTERNS adds the
@@ -311,7 +311,7 @@ def url_date(url: str) -> date | None:
             year = match["year"]
             candidates.append((year if len(year) == 4 else f"20{year}", match["month"], match["day"]))
     for year, month, day in candidates:
-        if valid_day(int(year), int(month), int(day)) and EARLIEST_YEAR <= int(year) <= date.today().year:
+        if valid_day(int(year), int(month), int(day)) and EARLIEST_YEAR <= int(year) <= (today or date.today()).year:
             return date(int(year), int(month), int(day))
     return None
 

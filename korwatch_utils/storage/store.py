@@ -19,13 +19,14 @@ import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pandas as pd
 
 from korwatch_utils.analyses.analysis import CHUNK_SIZE, Analysis, analyse_batch, chunked, harmonise
 from korwatch_utils.analyses.entities import analyst_aliases
+from korwatch_utils.analyses.timeline import today_in_key
 from korwatch_utils.input.articles import ARTICLE_COLUMNS, DEFAULT_MAX_BYTES, load_articles, url_date
 from korwatch_utils.nlp.ner import ANNOTATION_VERSION, model_version
 from korwatch_utils.nlp.syntax import parser_version
@@ -167,7 +168,7 @@ class Store:
 
     def sync(self, source: str | Path, rules_file: str | Path | None = None, aliases_file: str | Path | None = None,
              *, max_bytes: int = DEFAULT_MAX_BYTES, chunk_size: int = CHUNK_SIZE, progress: bool = True,
-             workers: int | None = 1, scheduler: str | None = None) -> SyncReport:
+             workers: int | None = 1, scheduler: str | None = None, today: date | None = None) -> SyncReport:
         """Bring the store up to date with a folder: analyse new and changed articles, drop deleted ones.
 
         Args:
@@ -180,7 +181,10 @@ class Store:
                 (workers=1, the default here), N local worker processes (None: one per core, the
                 default of `korwatch run` and the notebooks) or a Dask scheduler's workers. This
                 process alone writes the store, one chunk at a time, as each chunk comes back.
+            today: the day of the analysis (default: the current day): no date is read after it, and what
+                of it an article's dates depend on is part of its key (`timeline.today_in_key`).
         """
+        today = today or date.today()
         report = SyncReport()
         started = time.perf_counter()
         loaded = load_articles(source, max_bytes=max_bytes)
@@ -188,7 +192,7 @@ class Store:
         aliases = analyst_aliases(source if Path(source).is_dir() else None, aliases_file)
         config = _config_key(rules, aliases, f"{model_version()}+{parser_version()}")
         articles = loaded.articles.assign(store_key=[
-            _article_key(row, config) for row in loaded.articles.itertuples(index=False)])
+            _article_key(row, config, today) for row in loaded.articles.itertuples(index=False)])
         # The store is opened only to read keys and to commit each chunk (~15 ms each): between commits a
         # notebook or a second run can use it.
         with self._connect() as con:
@@ -211,7 +215,7 @@ class Store:
         todo = articles[articles["doc_id"].isin(report.new + report.changed)]
         chunks = chunked(todo, chunk_size)
         with connect(workers, scheduler, chunks=len(chunks)) as client:
-            finished = stream(client, analyse_chunk, chunks, rules, aliases)
+            finished = stream(client, analyse_chunk, chunks, rules, aliases, today)
             if progress and chunks:
                 from tqdm.auto import tqdm
 
@@ -277,7 +281,7 @@ class Store:
         return harmonise(Analysis(*(self.table(name) for name in ANALYSIS_TABLES)))
 
 
-def analyse_chunk(chunk: pd.DataFrame, rules, aliases: pd.DataFrame) -> tuple[dict, dict]:
+def analyse_chunk(chunk: pd.DataFrame, rules, aliases: pd.DataFrame, today: date) -> tuple[dict, dict]:
     """Clean and analyse a chunk of loaded articles: its rows of every stored table, and the seconds per step.
 
     This is the work a Dask worker does; it reads nothing but its arguments and the package.
@@ -285,7 +289,7 @@ def analyse_chunk(chunk: pd.DataFrame, rules, aliases: pd.DataFrame) -> tuple[di
     start = time.perf_counter()
     cleaned = clean(chunk[ARTICLE_COLUMNS], rules=rules)
     cleaning = time.perf_counter() - start
-    tables, seconds = analyse_batch(cleaned.articles, aliases)
+    tables, seconds = analyse_batch(cleaned.articles, aliases, today)
     tables.update(removed=cleaned.removed, paragraphs=cleaned.paragraphs,
                   articles=cleaned.articles.assign(store_key=chunk["store_key"].to_numpy()))
     return tables, {"clean": cleaning, **seconds}
@@ -301,9 +305,11 @@ def _config_key(rules: tuple, aliases: pd.DataFrame, model: str) -> str:
     return digest.hexdigest()[:16]
 
 
-def _article_key(row, config: str) -> str:
-    """Text, metadata and configuration of one article: when any changes, it is analysed again."""
+def _article_key(row, config: str, today: date) -> str:
+    """Text, metadata, configuration and the day of one article's analysis: when any changes, it is analysed
+    again."""
     # The modification day matters only to an article that nothing else dates (and copying a folder changes it).
-    modified = row.modified if not row.published and not url_date(row.url) else ""
-    parts = [row.sha256, row.path, row.title, row.outlet, row.url, row.published, modified, config]
+    modified = row.modified if not row.published and not url_date(row.url, today) else ""
+    parts = [row.sha256, row.path, row.title, row.outlet, row.url, row.published, modified, config,
+             today_in_key(today, row.modified)]
     return hashlib.sha256("\n".join(map(str, parts)).encode()).hexdigest()[:20]
