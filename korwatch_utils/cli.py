@@ -61,62 +61,78 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"korwatch {__version__}")
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND", dest="command")
-
-    def command(name: str, handler, help_text: str, *, cleans: bool = True) -> argparse.ArgumentParser:
-        """A subcommand reading PATH...; one that cleans takes --rules and --aliases, one that analyses --workers."""
-        description = help_text
-        if name in COMMAND_TABLES:  # the columns come from the table registry, so the help cannot drift
-            description += f" Columns: {', '.join(columns(COMMAND_TABLES[name]))}."
-        sub = commands.add_parser(name, help=help_text, description=description)
-        sub.add_argument("path", nargs="+", metavar="PATH", help="a folder of articles, or article files")
-        sub.add_argument("--max-mb", type=float, default=DEFAULT_MAX_BYTES / 1e6,
-                         help="skip files larger than this many MB (default %(default)s)")
-        if cleans:
-            sub.add_argument("--rules", metavar="CSV",
-                             help="an extra boilerplate rules file, applied after the shipped rules")
-            sub.add_argument("--aliases", metavar="CSV",
-                             help="an extra alias table (alias, entity, type) over the shipped one; "
-                             "default: aliases.csv in the input folder, if there is one")
-        if name in ANALYSING:
-            sub.add_argument("--workers", type=int, metavar="N",
-                             help="analyse on N local worker processes, one thread each (default: one per core; "
-                             "1: in this process)")
-            sub.add_argument("--scheduler", metavar="tcp://HOST:PORT",
-                             help=f"analyse on the workers of a running Dask scheduler (default ${SCHEDULER_ENV})")
-        sub.set_defaults(handler=handler)
-        return sub
-
-    command("report", _report, "Write the load report as CSV: every file loaded or skipped (with why) and every "
-            "metadata.csv value that could not be used (field, value, why).", cleans=False)
+    _command(commands, "report", _report, "Write the load report as CSV: every file loaded or skipped (with why) "
+             "and every metadata.csv value that could not be used (field, value, why).", cleans=False)
     for name, (help_text, _) in TABLE_COMMANDS.items():
-        command(name, _table, help_text)
-    stance = command("stance", _stance, "Write the stance cues as CSV: who takes which position towards whom, with "
-                     "the sentence.")
+        _command(commands, name, _table, help_text)
+    _add_filtered_commands(commands)
+    _add_fetch(commands)
+    run = _command(commands, "run", _run, "Bring the store up to date with the folder (only new and changed "
+                   "articles are analysed), then write CSVs, report.html and the executed notebooks to --out.")
+    run.add_argument("--out", default="outputs", help="output folder (default %(default)s)")
+    run.add_argument("--notebooks", default=str(NOTEBOOKS_DIR), help="folder of the numbered notebooks")
+    run.add_argument("--store", help="the DuckDB store (default: <folder>.korwatch/korwatch.duckdb beside the folder)")
+    return parser
+
+
+def _command(commands, name: str, handler, help_text: str, *, cleans: bool = True) -> argparse.ArgumentParser:
+    """A subcommand reading PATH...; one that cleans takes --rules and --aliases, one that analyses --workers."""
+    description = help_text
+    if name in COMMAND_TABLES:  # the columns come from the table registry, so the help cannot drift
+        description += f" Columns: {', '.join(columns(COMMAND_TABLES[name]))}."
+    sub = commands.add_parser(name, help=help_text, description=description)
+    sub.add_argument("path", nargs="+", metavar="PATH", help="a folder of articles, or article files")
+    sub.add_argument("--max-mb", type=float, default=DEFAULT_MAX_BYTES / 1e6,
+                     help="skip files larger than this many MB (default %(default)s)")
+    if cleans:
+        sub.add_argument("--rules", metavar="CSV",
+                         help="an extra boilerplate rules file, applied after the shipped rules")
+        sub.add_argument("--aliases", metavar="CSV",
+                         help="an extra alias table (alias, entity, type) over the shipped one; "
+                         "default: aliases.csv in the input folder, if there is one")
+    if name in ANALYSING:
+        sub.add_argument("--workers", type=int, metavar="N",
+                         help="analyse on N local worker processes, one thread each (default: one per core; "
+                         "1: in this process)")
+        sub.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                         help=f"analyse on the workers of a running Dask scheduler (default ${SCHEDULER_ENV})")
+    sub.set_defaults(handler=handler)
+    return sub
+
+
+def _add_filtered_commands(commands) -> None:
+    """stance, entity-totals, trends and events-export, with the filters of the notebooks' widgets."""
+    stance = _command(commands, "stance", _stance, "Write the stance cues as CSV: who takes which position "
+                      "towards whom, with the sentence.")
     stance.add_argument("--speaker", action="append", help="keep cues of this speaker (repeatable)")
     stance.add_argument("--target", action="append", help="keep cues towards this target (repeatable)")
     stance.add_argument("--category", action="append", choices=STANCE_CATEGORIES, help="keep this category (repeatable)")
-    totals = command("entity-totals", _entity_totals,
-                     "Write entity totals over all articles (entity, type, mentions, articles) as CSV, "
-                     "with the filters of notebook 02's widgets.")
+    totals = _command(commands, "entity-totals", _entity_totals,
+                      "Write entity totals over all articles (entity, type, mentions, articles) as CSV, "
+                      "with the filters of notebook 02's widgets.")
     totals.add_argument("--type", action="append", choices=ENTITY_TYPES, help="keep this type (repeatable)")
     totals.add_argument("--min-mentions", type=int, default=1, help="keep entities mentioned this often")
     totals.add_argument("--doc", action="append", metavar="DOC_ID", help="count only this article (repeatable)")
     totals.add_argument("--search", default="", help="keep names containing this text")
     totals.add_argument("--no-merge", action="store_true", help="count names as written, without aliases")
-    trend = command("trends", _trends, "Write mentions and negative / positive stance cues per period and entity "
-                    "(period, entity, type, mentions, articles, negative, positive, ambiguous_articles) as CSV, by "
-                    "each article's reference date; articles without a date are left out and counted on stderr.")
+    trend = _command(commands, "trends", _trends, "Write mentions and negative / positive stance cues per period "
+                     "and entity (period, entity, type, mentions, articles, negative, positive, ambiguous_articles) "
+                     "as CSV, by each article's reference date; articles without a date are left out and counted "
+                     "on stderr.")
     trend.add_argument("--freq", choices=FREQUENCIES, default="month", help="ISO weeks or months (default month)")
     trend.add_argument("--type", action="append", choices=ENTITY_TYPES, help="keep this type (repeatable)")
     trend.add_argument("--entity", action="append", help="keep this entity (repeatable)")
     trend.add_argument("--exclude-ambiguous", action="store_true",
                        help="leave out articles whose reference date is ambiguous")
-    export = command("events-export", _events_export, "Write one coded event per stance cue with a speaker or a "
-                     "target, as JSON lines (or CSV): event_id, date, date_ambiguous, event_type (PLOVER, or the "
-                     "CAMEO root code), category, source_actor, source_code, target_actor, target_code, doc_id, "
-                     "url, sentence, quote.")
+    export = _command(commands, "events-export", _events_export, "Write one coded event per stance cue with a "
+                      "speaker or a target, as JSON lines (or CSV): event_id, date, date_ambiguous, event_type "
+                      "(PLOVER, or the CAMEO root code), category, source_actor, source_code, target_actor, "
+                      "target_code, doc_id, url, sentence, quote.")
     export.add_argument("--format", choices=FORMATS, default="plover", help="event types (default plover)")
     export.add_argument("--csv", action="store_true", help="write a CSV table instead of JSON lines")
+
+
+def _add_fetch(commands) -> None:
     fetch = commands.add_parser(
         "fetch", help="Download articles (URLs, RSS/Atom feeds, or files listing them) into a folder.",
         description="Download articles into FOLDER as .txt files with rows in its metadata.csv (file, published, "
@@ -131,12 +147,6 @@ def _parser() -> argparse.ArgumentParser:
     fetch.add_argument("--max-mb", type=float, default=DEFAULT_MAX_BYTES / 1e6,
                        help="skip pages larger than this many MB (default %(default)s)")
     fetch.set_defaults(handler=_fetch)
-    run = command("run", _run, "Bring the store up to date with the folder (only new and changed articles are "
-                  "analysed), then write CSVs, report.html and the executed notebooks to --out.")
-    run.add_argument("--out", default="outputs", help="output folder (default %(default)s)")
-    run.add_argument("--notebooks", default=str(NOTEBOOKS_DIR), help="folder of the numbered notebooks")
-    run.add_argument("--store", help="the DuckDB store (default: <folder>.korwatch/korwatch.duckdb beside the folder)")
-    return parser
 
 
 def _load(args):

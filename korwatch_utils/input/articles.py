@@ -77,28 +77,14 @@ def load_articles(
         >>> articles, report = load_articles("seeds")
         >>> report.status.value_counts()
     """
-    if isinstance(paths, (str, os.PathLike)):
-        paths = [paths]
-    files: list[Path] = []
-    report_rows: list[dict] = []
-    for given in paths:
-        given = Path(given)
-        if not given.exists() and not given.is_symlink():
-            raise FileNotFoundError(f"no such file or folder: {given}")
-        if given.is_dir():
-            found, problems = _walk(given)
-            files.extend(found)
-            report_rows.extend(problems)
-        else:
-            files.append(given)
-
-    rows: list[dict] = []
-    seen_hashes: dict[str, str] = {}
-    used_ids: set[str] = set()
+    files, report_rows = _input_files([paths] if isinstance(paths, (str, os.PathLike)) else paths)
     sidecars: dict[Path, dict[str, dict]] = {}
     for folder in sorted({path.parent for path in files}):  # a file given alone still gets its folder's metadata
         sidecars[folder], problems = _read_sidecar(folder / METADATA_FILE)
         report_rows.extend(problems)
+    rows: list[dict] = []
+    seen_hashes: dict[str, str] = {}
+    used_ids: set[str] = set()
     for path in files:
         if path.name == METADATA_FILE:
             continue  # read above, with its folder
@@ -106,16 +92,10 @@ def load_articles(
             report_rows.append(_report(path, "", "sidecar", "configuration file, not an article"))
             continue
         doc_id = _unique_doc_id(path, used_ids)
-        try:
-            record = _read_article(path, max_bytes=max_bytes)
-        except SkipFile as skip:
-            report_rows.append(_report(path, doc_id, "skipped", str(skip)))
+        record, skipped = _read_new_article(path, doc_id, seen_hashes, max_bytes=max_bytes)
+        if skipped:
+            report_rows.append(_report(path, doc_id, "skipped", skipped))
             continue
-        digest = record["sha256"]
-        if digest in seen_hashes:
-            report_rows.append(_report(path, doc_id, "skipped", f"duplicate of {seen_hashes[digest]} (same text)"))
-            continue
-        seen_hashes[digest] = doc_id
         used_ids.add(doc_id)
         _fill_metadata(record, sidecars.get(path.parent, {}).get(path.name, {}))
         rows.append({"doc_id": doc_id, "path": str(path), **record})
@@ -125,6 +105,34 @@ def load_articles(
     articles["n_chars"] = articles["n_chars"].astype("int64")
     report = pd.DataFrame(report_rows, columns=REPORT_COLUMNS)
     return LoadResult(articles.reset_index(drop=True), report.reset_index(drop=True))
+
+
+def _input_files(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[dict]]:
+    """Every file the given folders (walked) and files name, and a report row for each folder problem."""
+    files: list[Path] = []
+    problems: list[dict] = []
+    for given in map(Path, paths):
+        if not given.exists() and not given.is_symlink():
+            raise FileNotFoundError(f"no such file or folder: {given}")
+        if given.is_dir():
+            found, trouble = _walk(given)
+            files.extend(found)
+            problems.extend(trouble)
+        else:
+            files.append(given)
+    return files, problems
+
+
+def _read_new_article(path: Path, doc_id: str, seen_hashes: dict[str, str], *, max_bytes: int) -> tuple[dict, str]:
+    """The article's record and '', or {} and why it is skipped (unreadable, or the same text as one loaded)."""
+    try:
+        record = _read_article(path, max_bytes=max_bytes)
+    except SkipFile as skip:
+        return {}, str(skip)
+    if record["sha256"] in seen_hashes:
+        return {}, f"duplicate of {seen_hashes[record['sha256']]} (same text)"
+    seen_hashes[record["sha256"]] = doc_id
+    return record, ""
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:

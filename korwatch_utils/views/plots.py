@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib import font_manager
@@ -172,27 +173,13 @@ def timeline_chart(events: pd.DataFrame, colour_by: str = "entity", max_colours:
         A range (e.g. "19 dan 20 Juni") is a bar from its start to its end; a planned event is hollow;
         an event dated against an ambiguous reference is hatched (its scatter has gid "ambiguous").
     """
-    import matplotlib.dates as mdates
-
     dated = events[events["date"] != ""].copy()
     if dated.empty:
         figure, ax = plt.subplots(figsize=(7, 1.5))
         ax.set_axis_off()
         ax.set_title("no dated events")
         return figure
-    dated["start"] = pd.to_datetime(dated["date"])
-    dated["stop"] = pd.to_datetime(dated["end"].where(dated["end"] != "", dated["date"]))
-    dated["key"] = ([names[0] if names else "(no entity)" for names in dated["entities"]]
-                    if colour_by == "entity" else dated["doc_id"])
-    title = "Dated events (hollow: planned; hatched: ambiguous year; bars: ranges)"
-    if dated["doc_id"].nunique() > max_rows:
-        counts = pd.Series([e for names in dated["entities"] for e in names], dtype=str).value_counts()
-        top = list(counts.index[:max_rows])
-        dated["doc_id"] = dated["entities"].map(
-            lambda names: next((e for e in names if e in top), ""))
-        dated = dated[dated["doc_id"] != ""]
-        title = (f"Dated events of the {len(top)} entities named in most of them (hollow: planned; hatched: "
-                 "ambiguous year; bars: ranges)")
+    dated, title = _timeline_rows(dated, colour_by, max_rows)
     palette = plt.get_cmap("tab10").colors
     common = dated["key"].value_counts().index[:max_colours]
     colours = {key: palette[i % len(palette)] for i, key in enumerate(common)}
@@ -204,44 +191,9 @@ def timeline_chart(events: pd.DataFrame, colour_by: str = "entity", max_colours:
                                 figsize=(min(16, 4 + 3 * len(clusters)), 1.2 + 0.55 * len(rows)),
                                 gridspec_kw={"width_ratios": [max(s, sum(spans) * 0.15) for s in spans], "wspace": 0.06})
     for ax, cluster in zip(axes[0], clusters):
-        chosen = dated[(dated["start"] >= cluster[0]) & (dated["start"] <= cluster[-1])]
-        low, high = cluster[0], max(cluster[-1], chosen["stop"].max())  # a year-long event shows whole
-        pad = pd.Timedelta(days=max(3, (high - low).days * 0.08 + 3))
-        labelled: dict[int, pd.Timestamp] = {}
-        min_gap = (high - low + 2 * pad) * 0.06  # closer marks on a row share the first one's label
-        chosen = chosen.sort_values("start")
-        ys = chosen["doc_id"].map(rows)
-        edge = [colours.get(key, "#999999") for key in chosen["key"]]
-        ranged = (chosen["stop"] > chosen["start"]).to_numpy()
-        if ranged.any():  # one call per panel: drawing thousands of events stays quick
-            ax.hlines(ys[ranged], chosen["start"][ranged], chosen["stop"][ranged], linewidth=5, alpha=0.6,
-                      colors=[c for c, r in zip(edge, ranged) if r])
-        faces = ["white" if planned else colour for planned, colour in zip(chosen["planned"], edge)]
-        for ambiguous in (False, True):  # dates resting on an ambiguous reference: hatched, apart
-            keep = (chosen["ambiguous"] == ambiguous).to_numpy()
-            if keep.any():
-                ax.scatter(chosen["start"][keep], ys[keep], s=64, zorder=3, hatch="/////" if ambiguous else None,
-                           edgecolors=[c for c, k in zip(edge, keep) if k], gid="ambiguous" if ambiguous else "dated",
-                           facecolors=["white" if ambiguous else f for f, k in zip(faces, keep) if k])
-        for start, y, key in zip(chosen["start"], ys, chosen["key"]):
-            if y in labelled and start - labelled[y] < min_gap:
-                continue
-            labelled[y] = start
-            ax.annotate(str(key)[:22], (start, y), xytext=(0, 7), textcoords="offset points", fontsize=7,
-                        rotation=25, ha="left", va="bottom")
-        ax.set_xlim(low - pad, high + pad)
-        locator = mdates.AutoDateLocator(minticks=1, maxticks=4)
-        ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-        ax.tick_params(axis="x", labelsize=8)
-        ax.grid(axis="x", alpha=0.3)
-    for left, right in zip(axes[0][:-1], axes[0][1:]):  # the break marks: // between panels
-        left.spines["right"].set_visible(False)
-        right.spines["left"].set_visible(False)
-        right.tick_params(axis="y", left=False)
-        for ax, x in ((left, 1), (right, 0)):
-            ax.plot([x - 0.015, x + 0.015], [-0.02, 0.02], transform=ax.transAxes, color="k", clip_on=False)
-            ax.plot([x - 0.015, x + 0.015], [0.98, 1.02], transform=ax.transAxes, color="k", clip_on=False)
+        _timeline_panel(ax, dated[(dated["start"] >= cluster[0]) & (dated["start"] <= cluster[-1])], cluster, rows,
+                        colours)
+    _break_marks(axes[0])
     axes[0][0].set_yticks(list(rows.values()), list(rows.keys()), fontsize=8)
     axes[0][0].set_ylim(-0.7, len(rows) - 0.1)
     handles = [plt.Line2D([], [], marker="o", linestyle="", color=colour) for colour in colours.values()]
@@ -250,3 +202,64 @@ def timeline_chart(events: pd.DataFrame, colour_by: str = "entity", max_colours:
     figure.suptitle(title, fontsize=11)
     figure.subplots_adjust(bottom=0.12 + 0.05 * ((len(colours) + 3) // 4), top=0.85)
     return figure
+
+
+def _timeline_rows(dated: pd.DataFrame, colour_by: str, max_rows: int) -> tuple[pd.DataFrame, str]:
+    """The dated events with start, stop, colour key and row (doc_id, or an entity past max_rows articles),
+    and the chart's title."""
+    dated["start"] = pd.to_datetime(dated["date"])
+    dated["stop"] = pd.to_datetime(dated["end"].where(dated["end"] != "", dated["date"]))
+    dated["key"] = ([names[0] if names else "(no entity)" for names in dated["entities"]]
+                    if colour_by == "entity" else dated["doc_id"])
+    if dated["doc_id"].nunique() <= max_rows:
+        return dated, "Dated events (hollow: planned; hatched: ambiguous year; bars: ranges)"
+    counts = pd.Series([e for names in dated["entities"] for e in names], dtype=str).value_counts()
+    top = list(counts.index[:max_rows])
+    dated["doc_id"] = dated["entities"].map(lambda names: next((e for e in names if e in top), ""))
+    return dated[dated["doc_id"] != ""], (f"Dated events of the {len(top)} entities named in most of them "
+                                          "(hollow: planned; hatched: ambiguous year; bars: ranges)")
+
+
+def _timeline_panel(ax, chosen: pd.DataFrame, cluster: list, rows: dict, colours: dict) -> None:
+    """One cluster of dates: range bars, marks (hollow when planned, hatched when ambiguous), sparse labels."""
+    low, high = cluster[0], max(cluster[-1], chosen["stop"].max())  # a year-long event shows whole
+    pad = pd.Timedelta(days=max(3, (high - low).days * 0.08 + 3))
+    labelled: dict[int, pd.Timestamp] = {}
+    min_gap = (high - low + 2 * pad) * 0.06  # closer marks on a row share the first one's label
+    chosen = chosen.sort_values("start")
+    ys = chosen["doc_id"].map(rows)
+    edge = [colours.get(key, "#999999") for key in chosen["key"]]
+    ranged = (chosen["stop"] > chosen["start"]).to_numpy()
+    if ranged.any():  # one call per panel: drawing thousands of events stays quick
+        ax.hlines(ys[ranged], chosen["start"][ranged], chosen["stop"][ranged], linewidth=5, alpha=0.6,
+                  colors=[c for c, r in zip(edge, ranged) if r])
+    faces = ["white" if planned else colour for planned, colour in zip(chosen["planned"], edge)]
+    for ambiguous in (False, True):  # dates resting on an ambiguous reference: hatched, apart
+        keep = (chosen["ambiguous"] == ambiguous).to_numpy()
+        if keep.any():
+            ax.scatter(chosen["start"][keep], ys[keep], s=64, zorder=3, hatch="/////" if ambiguous else None,
+                       edgecolors=[c for c, k in zip(edge, keep) if k], gid="ambiguous" if ambiguous else "dated",
+                       facecolors=["white" if ambiguous else f for f, k in zip(faces, keep) if k])
+    for start, y, key in zip(chosen["start"], ys, chosen["key"]):
+        if y in labelled and start - labelled[y] < min_gap:
+            continue
+        labelled[y] = start
+        ax.annotate(str(key)[:22], (start, y), xytext=(0, 7), textcoords="offset points", fontsize=7,
+                    rotation=25, ha="left", va="bottom")
+    ax.set_xlim(low - pad, high + pad)
+    locator = mdates.AutoDateLocator(minticks=1, maxticks=4)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.tick_params(axis="x", labelsize=8)
+    ax.grid(axis="x", alpha=0.3)
+
+
+def _break_marks(axes) -> None:
+    """The // marks of a broken axis between neighbouring panels."""
+    for left, right in zip(axes[:-1], axes[1:]):
+        left.spines["right"].set_visible(False)
+        right.spines["left"].set_visible(False)
+        right.tick_params(axis="y", left=False)
+        for ax, x in ((left, 1), (right, 0)):
+            ax.plot([x - 0.015, x + 0.015], [-0.02, 0.02], transform=ax.transAxes, color="k", clip_on=False)
+            ax.plot([x - 0.015, x + 0.015], [0.98, 1.02], transform=ax.transAxes, color="k", clip_on=False)
