@@ -4,7 +4,7 @@ The store creates and reads its tables from this registry, the analysing
 modules take their column lists from it, and the CLI and the report write what
 `analysis.Analysis` and the store return, so a table has one name and one shape
 everywhere. Views derived from them (entity totals, co-occurrence, the stance
-matrix) are defined by the functions that compute them. Kinds: str, int, bool, and list (a list
+matrix) are defined by the functions that compute them. Kinds: str, int, float, bool, and list (a list
 of strings: DuckDB VARCHAR[], a Python list in pandas, joined with "; " only
 when written to CSV).
 """
@@ -48,8 +48,10 @@ TABLES: dict[str, Table] = {table.name: table for table in (
     _table("mentions", ("doc_id", "start_char", "end_char"), "doc_id sent_id start_char end_char text type entity code",
            sent_id="int", start_char="int", end_char="int"),
     _table("cues", ("doc_id", "start_char", "end_char"), "doc_id sent_id speaker cue category polarity target quote "
-           "sentence negated hedged attribution start_char end_char",
-           sent_id="int", negated="bool", hedged="bool", start_char="int", end_char="int"),
+           "sentence negated hedged attribution start_char end_char confidence speaker_text speaker_source kind "
+           "content_start content_end",
+           sent_id="int", negated="bool", hedged="bool", start_char="int", end_char="int", confidence="float",
+           content_start="int", content_end="int"),
     _table("references", ("doc_id",), "doc_id reference source evidence ambiguous candidates",
            ambiguous="bool", candidates="list"),
     _table("dates", ("doc_id", "start_char"), "doc_id start_char end_char expression date end granularity "
@@ -79,6 +81,8 @@ def conform(table: str | Table, frame: pd.DataFrame, *, sort: bool = False) -> p
     for column, kind in table.kinds.items():
         if kind == "int":
             frame[column] = frame[column].astype("int64")
+        elif kind == "float":
+            frame[column] = frame[column].astype("float64")
         elif kind == "bool":
             frame[column] = frame[column].astype(bool)
         elif kind == "list":

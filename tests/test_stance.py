@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from korwatch_utils.cli import main
+from korwatch_utils.tables import columns
 from korwatch_utils.analyses.entities import canonicalize
 from korwatch_utils.nlp.ner import MENTION_COLUMNS
 from korwatch_utils.views.render import cue_sentences_html
@@ -230,7 +231,7 @@ def test_cli_stance_writes_the_cues_table(capsys, seeds_dir, tmp_path, monkeypat
     monkeypatch.setenv("KORWATCH_CACHE", str(tmp_path))
     assert main(["stance", str(seeds_dir), "--speaker", "Washington"]) == 0
     frame = pd.read_csv(io.StringIO(capsys.readouterr().out), keep_default_na=False)
-    assert list(frame.columns) == CUE_COLUMNS
+    assert list(frame.columns) == columns("cues")
     assert set(zip(frame.cue, frame.target)) == {("menuduh", "Pyongyang")}
 
 

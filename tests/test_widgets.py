@@ -8,6 +8,7 @@ from korwatch_utils.nlp.ner import MENTION_COLUMNS
 from korwatch_utils.views.render import article_diff_html
 from korwatch_utils.analyses.stance import stance_cues
 from korwatch_utils.analyses.timeline import timeline
+from korwatch_utils.analyses.attribution import attribute
 from korwatch_utils.views.widgets import CueExplorer, EntityExplorer, TimelineExplorer, article_viewer
 
 
@@ -68,7 +69,8 @@ def test_entity_explorer_table_escapes_names():
 
 
 def test_cue_explorer_filters_table_and_sentences(seeds_cleaned, seeds_annotations, seeds_mentions):
-    cues = stance_cues(seeds_cleaned.articles, seeds_mentions, seeds_annotations.sentences)
+    cues = attribute(stance_cues(seeds_cleaned.articles, seeds_mentions, seeds_annotations.sentences),
+                     seeds_cleaned.articles, seeds_mentions, seeds_annotations.sentences, min_confidence=0.0)
     explorer = CueExplorer(cues)
     assert len(explorer.cues) == len(cues) and "Washington" in explorer.speakers.options
     explorer.speakers.value = ("Washington",)
@@ -77,9 +79,16 @@ def test_cue_explorer_filters_table_and_sentences(seeds_cleaned, seeds_annotatio
     explorer.speakers.value = ()
     explorer.categories.value = ("warn",)
     assert set(explorer.cues.category) == {"warn"} and len(explorer.cues) >= 3
-    explorer.targets.value = ("Korea Selatan",)
-    assert set(explorer.cues.speaker) == {"Vladimir Putin"}
-    assert '<span class="kw-cue">memperingatkan</span>' in explorer.sentences.value
+    warned = explorer.cues.loc[explorer.cues.target != "", "target"].iloc[0]
+    explorer.targets.value = (warned,)
+    assert set(explorer.cues.target) == {warned} and set(explorer.cues.category) == {"warn"}
+    assert f'<span class="kw-cue">{explorer.cues.cue.iloc[0]}</span>' in explorer.sentences.value
+    explorer.targets.value, explorer.categories.value = (), ()
+    explorer.kinds.value = ("indirect",)
+    assert set(explorer.cues.kind) == {"indirect"} and len(explorer.cues) < len(cues)
+    explorer.kinds.value = ()
+    explorer.min_confidence.value = 0.8
+    assert len(explorer.cues) == (cues.confidence >= 0.8).sum() and "confidence" in explorer.table.value
 
 
 def test_timeline_explorer_filters_entities_and_dates(seeds_cleaned, seeds_annotations, seeds_mentions):

@@ -12,6 +12,7 @@ import pandas as pd
 from korwatch_utils.nlp.ner import annotate
 from korwatch_utils.analyses.entities import entity_mentions, name_choices, unify_names
 from korwatch_utils.text.indonesian import fold
+from korwatch_utils.analyses.attribution import attribute
 from korwatch_utils.analyses.stance import stance_cues
 from korwatch_utils.tables import ANALYSIS_TABLES, conform
 from korwatch_utils.analyses.timeline import find_dates, reference_dates, stance_labels, timeline
@@ -79,7 +80,8 @@ def analyse_batch(articles: pd.DataFrame, aliases: pd.DataFrame | None = None,
     mentions = entity_mentions(articles, annotations, aliases, per_article=True)
     seconds["entities"] = time.perf_counter() - start
     start = time.perf_counter()
-    cues = stance_cues(articles, mentions, annotations.sentences)
+    cues = attribute(stance_cues(articles, mentions, annotations.sentences), articles, mentions,
+                     annotations.sentences)
     seconds["stance"] = time.perf_counter() - start
     start = time.perf_counter()
     today = today or date.today()

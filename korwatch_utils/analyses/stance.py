@@ -32,7 +32,9 @@ CATEGORIES = ("condemn", "accuse", "concern", "warn", "threaten", "urge", "deny"
               "commit", "claim", "hedge")
 # hedge is the reporter's ("dikabarkan", "diduga"), no actor's: it flags the sentence's cues (`hedged`), never a row.
 STANCE_CATEGORIES = CATEGORIES[:-1]
-CUE_COLUMNS = columns("cues")
+# The cues table's columns the attributor fills (`attribution.attribute`); the rules give the others.
+DECIDED_COLUMNS = ("confidence", "speaker_text", "speaker_source", "kind", "content_start", "content_end")
+CUE_COLUMNS = [column for column in columns("cues") if column not in DECIDED_COLUMNS]
 # Words that open another clause or stand for another subject: a name before them is not the cue's subject.
 CLAUSE_WORDS = {*CONJUNCTIONS, *OTHER_PRONOUNS, *PERSONAL_PRONOUNS}
 PERSONAL_PRONOUN = re.compile(rf"\b(?:{alternation(PERSONAL_PRONOUNS)})\b", re.I)
@@ -205,7 +207,7 @@ class _Document:
         self.text = text
         self.mentions = mentions  # sorted by start, not overlapping
         self.starts = [m.start for m in mentions]
-        self.quote_spans = _quotations(text)  # sorted, not overlapping
+        self.quote_spans = quotations(text)  # sorted, not overlapping
         self.quote_starts = [start for start, _ in self.quote_spans]
         self.quote_speakers = [self._quote_speaker(start, end) for start, end in self.quote_spans]
 
@@ -497,7 +499,7 @@ class _Document:
             position = end + 1 + said.end()
             if said.group("nya"):
                 return self._nearest_before(start, "PER", "")
-            referred = re.match(r"\s+(kementerian|departemen|negara|pemerintah) (itu|tersebut|ini)\b",
+            referred = re.match(rf"\s+(kementerian|departemen|negara|pemerintah) ({alternation(DEMONSTRATIVES)})\b",
                                 self.text[position:position + 40], re.I)
             if referred:
                 kind = "LOC" if referred.group(1).lower() in ("negara", "pemerintah") else "ORG"
@@ -517,7 +519,7 @@ class _Document:
         return None
 
 
-def _quotations(text: str) -> list[tuple[int, int]]:
+def quotations(text: str) -> list[tuple[int, int]]:
     """(start, end) of the text inside each quotation, paragraph by paragraph.
 
     Straight quotes alternate open/close; an unmatched last quote followed by
@@ -570,10 +572,14 @@ def stance_matrix(cues: pd.DataFrame) -> pd.DataFrame:
         ["total", "speaker", "target"], ascending=[False, True, True], ignore_index=True)
 
 
-def filter_cues(cues: pd.DataFrame, *, speakers=None, targets=None, categories=None) -> pd.DataFrame:
-    """The cues whose speaker, target and category are among those given (None or empty: any)."""
+def filter_cues(cues: pd.DataFrame, *, speakers=None, targets=None, categories=None, kinds=None,
+                min_confidence: float | None = None) -> pd.DataFrame:
+    """The cues whose speaker, target, category and kind are among those given (None or empty: any) and whose
+    confidence is at least min_confidence (None: every row of the table)."""
     keep = pd.Series(True, index=cues.index)
-    for column, allowed in (("speaker", speakers), ("target", targets), ("category", categories)):
+    for column, allowed in (("speaker", speakers), ("target", targets), ("category", categories), ("kind", kinds)):
         if allowed:
             keep &= cues[column].isin(list(allowed))
+    if min_confidence is not None:
+        keep &= cues["confidence"] >= min_confidence
     return cues[keep]

@@ -37,7 +37,7 @@ from korwatch_utils.storage.cluster import connect, stream
 from korwatch_utils.data import DATA_DIR
 from korwatch_utils.tables import ANALYSIS_TABLES, TABLES, Table, conform
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 STORE_FILE = "korwatch.duckdb"
 # A process that finds the store locked by another waits this long, polling, before giving up with a
 # one-line error (KORWATCH_BUSY_TIMEOUT seconds overrides it).
@@ -47,7 +47,7 @@ BUSY_POLL_SECONDS = 0.25
 STORED = {**TABLES, "articles": Table("articles", {**TABLES["articles"].kinds, "store_key": "str"},
                                       TABLES["articles"].order)}
 PER_ARTICLE = tuple(name for name, table in STORED.items() if table.per_article and name != "articles")
-SQL_TYPES = {"str": "VARCHAR", "int": "BIGINT", "bool": "BOOLEAN", "list": "VARCHAR[]"}
+SQL_TYPES = {"str": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "bool": "BOOLEAN", "list": "VARCHAR[]"}
 # Migrations from schema version N to N + 1, as SQL statements.
 def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
@@ -65,6 +65,9 @@ MIGRATIONS: dict[int, list[str]] = {
     # 4: the load report has field and value (the metadata value that could not be used); it is written
     # anew by every sync, so it is dropped and made again.
     3: ["DROP TABLE IF EXISTS load_report"],
+    # 5: cues carry the learned attributor's confidence, the speaker as written and how it was found, the
+    # statement's kind and content span: every stored article is analysed again.
+    4: [f"DROP TABLE IF EXISTS {_q(name)}" for name in _ANALYSED_TABLES],
 }
 
 

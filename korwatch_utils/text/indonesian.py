@@ -53,6 +53,15 @@ DEMONSTRATIVES = ("itu", "tersebut", "ini")  # "kementerian itu": the ministry n
 CONJUNCTIONS = ("bahwa", "dan", "tetapi", "namun", "sementara", "setelah", "karena", "ketika", "saat", "sehingga",
                 "jika", "agar", "untuk", "guna")
 NEGATIONS = ("tidak", "tak", "bukan", "belum", "tanpa", "jangan", "enggan")
+# Adverbs and auxiliaries that stand between a subject and its verb: "Prakash juga mengaku", "warga pun menolak".
+AUXILIARIES = ("juga", "pun", "telah", "sudah", "akan", "masih", "sempat", "kembali", "terus", "bahkan", "lantas",
+               "lalu", "kemudian", "segera", "pernah", "hanya", "sedang", "tengah", "langsung", "justru", "tetap",
+               "sekali", "lagi", "secara", "resmi", "keras", "sangat", "mulai", "turut", "ikut")
+RELATIVE = "yang"  # "warga yang menolak": the phrase before it is the verb's subject
+# Words that introduce or join clauses and are never part of an actor's name: "yakni mendesak", "serta memicu".
+CLAUSE_LINKS = ("serta", "yakni", "yaitu", "ialah", "adalah", "merupakan", "bahkan", "sebelumnya", "kemudian",
+                "selain", "namun", "tetapi", "sehingga", "hingga", "lewat", "melalui")
+VERB_PREFIXES = ("me", "ber", "di", "ter", "memper")  # a lower-case word with one of these is a verb, not a name
 
 # --- prepositions ----------------------------------------------------------------------------------
 TARGET_PREPOSITIONS = ("terhadap", "atas", "kepada", "bagi", "pada")  # "kecaman X terhadap Y": Y is the target
@@ -61,6 +70,9 @@ AGENT_PREPOSITION = "oleh"  # the agent of a passive: "dikecam oleh X"
 ACCORDING_TO = "menurut"  # "menurut X": X said it
 ON = "pada"  # "pada hari Senin"
 AT = "di"
+# Prepositions that end a noun phrase read backwards from a verb: a subject never follows them.
+PHRASE_BREAKS = ("di", "ke", "dari", "dalam", "atas", "kepada", "terhadap", "pada", "dengan", "untuk", "oleh",
+                 "bagi", "tentang", "soal", "terkait", "menurut", "sejak", "hingga", "sampai", "antara", "saat")
 TEMPORAL_PREPOSITIONS = (ON, "sejak", "hingga", "sampai")  # before a date or a year: on, since, until
 UNTIL = ("sampai", "hingga")  # between the two ends of a range: "Senin sampai Kamis"
 

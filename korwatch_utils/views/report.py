@@ -9,6 +9,8 @@ from html import escape
 
 import matplotlib.pyplot as plt
 
+from korwatch_utils.analyses.attribution import default_min_confidence
+
 from korwatch_utils.text.cleaning import removed_by_rule, size_summary
 from korwatch_utils.analyses.entities import cooccurrence, entity_table, entity_totals
 from korwatch_utils.views.plots import (
@@ -55,6 +57,12 @@ def _load_section(load_report) -> str:
     return f"<p>{escape(load_summary(load_report))}</p>{table}"
 
 
+def _confidence_note() -> str:
+    return (f"Rows the attributor finds at least {default_min_confidence():.2f} likely right (its default "
+            "threshold; confidence is the probability that the row's sentence, category and speaker are right). "
+            "The attention and stance charts count these rows.")
+
+
 def _settle_note(references) -> str:
     ambiguous, unknown = int(references["ambiguous"].sum()), int((references["source"] == "unknown").sum())
     return escape(f"{len(references)} articles: {ambiguous} with an ambiguous reference date (their events are "
@@ -86,8 +94,8 @@ def html_report(source: str, load_report, cleaned, analysis, top_n: int = 20, pa
          + _rows("Pairs named in one sentence", pairs, top_n)),
         ("Stance: speaker x target", _figure(stance_heatmaps(matrix))
          + _rows("Stance cues by speaker and target", matrix, top_n * 2)),
-        ("Stance cues", _rows("Every stance cue", analysis.cues[
-            ["doc_id", "speaker", "cue", "category", "polarity", "target", "sentence"]])),
+        ("Stance statements", f"<p>{escape(_confidence_note())}</p>" + _rows("Every stance statement", analysis.cues[
+            ["doc_id", "speaker", "cue", "category", "polarity", "target", "kind", "confidence", "sentence"]])),
         ("Reference dates", f"<p>{_settle_note(analysis.references)}</p>"
          + _rows("Each article's reference date", analysis.references)),
         ("Attention over time", _figure(attention_chart(attention.table))

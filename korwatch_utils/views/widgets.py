@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import math
+
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import display
 
+from korwatch_utils.analyses.attribution import KINDS
 from korwatch_utils.analyses.entities import filter_entities
 from korwatch_utils.nlp.ner import ENTITY_TYPES
 from korwatch_utils.views.plots import attention_chart, entity_bar_chart, timeline_chart
@@ -90,15 +93,18 @@ def _max_mentions(mentions) -> int:
 
 
 class CueExplorer:
-    """Speaker, target and category filters over the cues table, redrawing a table and the highlighted sentences.
+    """Who said what about whom: speaker, target, category, kind and minimum-confidence filters over the cues
+    table, redrawing a table and the highlighted sentences.
 
     Attributes:
-        speakers, targets, categories: SelectMultiple controls (nothing selected: all).
+        speakers, targets, categories, kinds: SelectMultiple controls (nothing selected: all).
+        min_confidence: FloatSlider; rows less likely right are hidden.
         cues: the cues shown now.
         table, sentences: HTML panes; widget: the whole explorer, for `display()`.
     """
 
-    COLUMNS = ["doc_id", "sent_id", "speaker", "cue", "category", "polarity", "target", "attribution"]
+    COLUMNS = ["doc_id", "sent_id", "speaker", "cue", "category", "polarity", "target", "kind", "confidence",
+               "speaker_source"]
 
     def __init__(self, cues, limit: int = 30):
         self.all_cues = cues
@@ -112,19 +118,25 @@ class CueExplorer:
         self.targets = widgets.SelectMultiple(options=choices("target"), description="Target", rows=6)
         self.categories = widgets.SelectMultiple(options=[c for c in CATEGORIES if c in set(cues["category"])],
                                                  description="Category", rows=6)
+        self.kinds = widgets.SelectMultiple(options=[k for k in KINDS if k in set(cues["kind"])], description="Kind",
+                                            rows=4)
+        lowest = math.floor(float(cues["confidence"].min()) * 20) / 20 if len(cues) else 0.0  # a step at or below
+        self.min_confidence = widgets.FloatSlider(value=lowest, min=0.0, max=1.0, step=0.05,
+                                                  description="Confidence ≥", readout_format=".2f")
         self.table = widgets.HTML()
         self.sentences = widgets.HTML()
         self.cues = cues
-        for control in (self.speakers, self.targets, self.categories):
+        for control in (self.speakers, self.targets, self.categories, self.kinds, self.min_confidence):
             control.observe(self.redraw, names="value")
         self.widget = widgets.VBox([widgets.HBox([self.speakers, self.targets, self.categories]),
-                                    self.table, self.sentences])
+                                    widgets.HBox([self.kinds, self.min_confidence]), self.table, self.sentences])
         self.redraw()
 
     def redraw(self, change=None) -> None:
         """Filter the cues and redraw both panes."""
         self.cues = filter_cues(self.all_cues, speakers=self.speakers.value, targets=self.targets.value,
-                                categories=self.categories.value)
+                                categories=self.categories.value, kinds=self.kinds.value,
+                                min_confidence=self.min_confidence.value)
         self.table.value = table_html(self.cues[self.COLUMNS].head(self.limit))
         self.sentences.value = cue_sentences_html(self.cues, self.limit)
 
