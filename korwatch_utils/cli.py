@@ -12,7 +12,7 @@ from korwatch_utils.version import __version__
 from korwatch_utils.analyses.analysis import analyse, chunked
 from korwatch_utils.analyses.attribution import KINDS, default_min_confidence, quotes
 from korwatch_utils.input.articles import DEFAULT_MAX_BYTES, load_articles
-from korwatch_utils.text.cleaning import clean, load_rules, removed_by_rule, size_summary
+from korwatch_utils.text.cleaning import clean, cleaning_report, load_rules, removed_by_rule, size_summary
 from korwatch_utils.storage.cluster import SCHEDULER_ENV, ClusterError, connect, on_workers
 from korwatch_utils.analyses.entities import (
     analyst_aliases, cooccurrence, entity_mentions, entity_table, filter_entities, suggest_aliases,
@@ -62,8 +62,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"korwatch {__version__}")
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND", dest="command")
-    _command(commands, "report", _report, "Write the load report as CSV: every file loaded or skipped (with why) "
-             "and every metadata.csv value that could not be used (field, value, why).", cleans=False)
+    _command(commands, "report", _report, "Write the load report as CSV: every file loaded or skipped (with why), "
+             "every metadata.csv value that could not be used (field, value, why), and every article whose "
+             "cleaning was undone rather than remove most of its prose, left empty, or not in Indonesian.")
     for name, (help_text, _) in TABLE_COMMANDS.items():
         _command(commands, name, _table, help_text)
     _add_filtered_commands(commands)
@@ -85,6 +86,10 @@ def _command(commands, name: str, handler, help_text: str, *, cleans: bool = Tru
     sub.add_argument("path", nargs="+", metavar="PATH", help="a folder of articles, or article files")
     sub.add_argument("--max-mb", type=float, default=DEFAULT_MAX_BYTES / 1e6,
                      help="skip files larger than this many MB (default %(default)s)")
+    if cleans and name != "run":
+        sub.add_argument("--keep", action="append", metavar="RULE",
+                         help="keep what this rule would remove (repeatable; 'model': the line classifier's "
+                         "removals); `korwatch by-rule` lists the rules")
     if cleans:
         sub.add_argument("--rules", metavar="CSV",
                          help="an extra boilerplate rules file, applied after the shipped rules")
@@ -173,7 +178,7 @@ def _load(args):
 
 def _clean_all(args):
     loaded = _load(args)
-    return loaded, clean(loaded.articles, rules=load_rules(args.rules))
+    return loaded, clean(loaded.articles, rules=load_rules(args.rules), keep=args.keep or ())
 
 
 def _write(frame: pd.DataFrame) -> int:
@@ -182,7 +187,8 @@ def _write(frame: pd.DataFrame) -> int:
 
 
 def _report(args) -> int:
-    return _write(_load(args).report)
+    loaded, cleaned = _clean_all(args)
+    return _write(pd.concat([loaded.report, cleaning_report(cleaned.articles)], ignore_index=True))
 
 
 def _table(args) -> int:
@@ -249,9 +255,10 @@ COMMAND_TABLES = {"report": "load_report", "removed": "removed", "paragraphs": "
 TABLE_COMMANDS = {
     "clean": ("Write the cleaned articles (doc_id, title, published, outlet, url, lang, n_chars, text) as CSV.",
               lambda cleaned, args: cleaned.articles[CLEAN_COLUMNS]),
-    "removed": ("Write every removed line or fragment with its rule as CSV.",
+    "removed": ("Write every removed line or fragment with its rule (\"model\" where the line classifier alone removed "
+                "it) and the classifier's boilerplate score as CSV.",
                 lambda cleaned, args: cleaned.removed),
-    "by-rule": ("Write removals grouped by rule (rule, removals, articles, example) as CSV.",
+    "by-rule": ("Write removals grouped by rule (rule, removals, articles, mean_score, example) as CSV.",
                 lambda cleaned, args: removed_by_rule(cleaned.removed)),
     "summary": ("Write per-article sizes before and after cleaning as CSV.",
                 lambda cleaned, args: size_summary(cleaned)),
@@ -329,7 +336,8 @@ def _run(args) -> int:
     print(f"store {store_path}: {synced}", file=sys.stderr)
     cleaned, analysis = store.cleaned(), store.tables()
     tables = {
-        "load_report": store.table("load_report"),
+        "load_report": pd.concat([store.table("load_report"), cleaning_report(cleaned.articles)],
+                                 ignore_index=True),
         "articles": cleaned.articles[CLEAN_COLUMNS],
         "removed": cleaned.removed,
         "paragraphs": cleaned.paragraphs,

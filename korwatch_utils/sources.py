@@ -17,6 +17,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 # Bottom to top: a module may import its own layer and those below it, never one above.
 LAYERS = {
     "korwatch_utils.version": 0, "korwatch_utils.sources": 0, "korwatch_utils.tables": 0, "korwatch_utils.data": 0,
+    "korwatch_utils.weights": 0,
     "korwatch_utils.text": 1,
     "korwatch_utils.input": 2,
     "korwatch_utils.nlp": 3,

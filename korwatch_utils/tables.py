@@ -40,8 +40,8 @@ def _table(name: str, order: tuple[str, ...], columns: str, per_article: bool = 
 TABLES: dict[str, Table] = {table.name: table for table in (
     _table("load_report", ("path",), "path doc_id status reason field value", per_article=False),
     _table("articles", ("doc_id",), "doc_id path title outlet url published published_source modified dateline lang "
-           "text n_chars sha256 encoding raw_text", n_chars="int"),
-    _table("removed", ("doc_id", "line_no"), "doc_id line_no text rule", line_no="int"),
+           "text n_chars sha256 encoding raw_text cleaning_note", n_chars="int"),
+    _table("removed", ("doc_id", "line_no"), "doc_id line_no text rule score", line_no="int", score="float"),
     _table("paragraphs", ("doc_id", "line_no"), "doc_id line_no lang rule text", line_no="int"),
     _table("sentences", ("doc_id", "sent_id"), "doc_id sent_id start_char end_char text",
            sent_id="int", start_char="int", end_char="int"),

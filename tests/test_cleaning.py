@@ -1,11 +1,15 @@
 """Cleaning: each rule family, normalisation, language flags and analyst rules."""
 
+import io
+
 import pandas as pd
 import pytest
 
+from korwatch_utils.cli import main
+from korwatch_utils.text.lines import load_line_model
 from korwatch_utils.input.articles import ARTICLE_COLUMNS, load_articles
 from korwatch_utils.text.cleaning import (
-    clean, detect_language, fix_mojibake, foreign_paragraphs, load_rules, normalize, normalize_quotes,
+    clean, cleaning_report, detect_language, fix_mojibake, foreign_paragraphs, load_rules, normalize, normalize_quotes,
     normalize_whitespace, removed_by_rule, size_summary, split_dateline,
 )
 
@@ -100,9 +104,11 @@ def test_inline_fragments_are_cut_and_recorded(tmp_path, line, kept, fragment, r
     assert cleaned.removed[["line_no", "text", "rule"]].values.tolist() == [[2, fragment, rule]]
 
 
-def test_parenthesised_names_in_body_are_not_credits(tmp_path):
+def test_parenthesised_names_in_body_are_not_credits_to_the_rules(tmp_path):
     body = "Korea Selatan menyatakan keprihatinan atas pakta itu. (Korea Utara)\nPasukan dikirim ke Kursk (Rusia)"
-    cleaned = clean_text(tmp_path, f"{LEAD}\n{body}\n")
+    (tmp_path / "a.txt").write_text(f"{LEAD}\n{body}\n", encoding="utf-8")
+    # The rules' decision (the classifier may read a short line closing on a bracketed name as a caption).
+    cleaned = clean(load_articles(tmp_path).articles, line_model=None)
     assert cleaned.removed.empty
 
 
@@ -237,3 +243,85 @@ def test_the_dateline_goes_to_its_columns_and_out_of_the_text_while_a_source_in_
     assert (article.dateline, article.outlet) == ("Jakarta", "CNN Indonesia")
     assert article.text.startswith("Korea Utara menembakkan") and "dikutip Reuters" in article.text
     assert cleaned.removed.loc[cleaned.removed.rule == "dateline", "text"].tolist() == ["Jakarta, CNN Indonesia --"]
+
+
+def _page(folder, name, text):
+    (folder / name).write_text(text, encoding="utf-8")
+
+
+def test_cleaning_that_would_gut_an_article_keeps_it_whole_and_the_report_says_so(tmp_path):
+    """A page laid out as title, date line, body: a rule reading the date line as a comment thread's
+    timestamp would take everything after it (the rules alone here; the classifier may rescue lines itself)."""
+    body = ("Pemerintah Korea Selatan menyatakan keprihatinan atas uji coba rudal terbaru Korea Utara pada Senin.\n"
+            "Kementerian Luar Negeri di Seoul memanggil duta besar dan meminta penjelasan resmi hari itu juga.\n"
+            "Para analis menilai langkah tersebut akan memperburuk ketegangan di Semenanjung Korea tahun ini.\n")
+    rules = tmp_path / "rules.csv"
+    rules.write_text("rule,action,pattern,description\ntimestamp,rest,^Senin 12:30$,a date line read as a thread\n",
+                     encoding="utf-8")
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    _page(folder, "a.txt", "Korea Selatan Protes Uji Coba Rudal\nSenin 12:30\n" + body)
+    cleaned = clean(load_articles(folder).articles, rules=load_rules(rules), line_model=None)
+    article = cleaned.articles.iloc[0]
+    assert all(line in article.text for line in body.strip().split("\n"))
+    assert article.cleaning_note.startswith("removals undone: ")
+    row = cleaning_report(cleaned.articles)
+    assert list(row.status) == ["removals undone"] and list(row.doc_id) == ["a"] and "timestamp" in row.reason.iloc[0]
+    gutted_without_guard = clean(load_articles(folder).articles, rules=load_rules(rules), line_model=None)
+    assert "timestamp" not in set(gutted_without_guard.removed.rule)  # the guard undid the removals
+
+
+def test_a_removal_by_the_line_classifier_carries_its_score_and_rule(tmp_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    byline = "Willy Haryono \u2022 29 July 2025 11:55"  # no rule names this shape
+    _page(folder, "a.txt", f"Putin Tiba di Pyongyang\n{byline}\n"
+          "Presiden Rusia Vladimir Putin tiba di Pyongyang pada Selasa malam untuk kunjungan dua hari.\n"
+          "Kunjungan itu yang pertama dalam 24 tahun, kata kantor berita Korea Utara KCNA.\n")
+    cleaned = clean(load_articles(folder).articles)
+    removed = cleaned.removed.set_index("line_no")
+    assert removed.loc[2, "rule"] == "model" and removed.loc[2, "score"] >= load_line_model().threshold
+    assert "Haryono" not in cleaned.articles.text.iloc[0] and "Kunjungan itu" in cleaned.articles.text.iloc[0]
+    by_rule = removed_by_rule(cleaned.removed).set_index("rule")
+    assert by_rule.loc["model", "mean_score"] == round(removed.loc[2, "score"], 3)
+    rules_only = clean(load_articles(folder).articles, line_model=None)
+    assert "Haryono" in rules_only.articles.text.iloc[0]
+
+
+def test_without_the_classifier_the_rules_decide_alone(seeds_cleaned, seeds_dir):
+    rules_only = clean(load_articles(seeds_dir).articles, line_model=None)
+    assert set(rules_only.removed.rule) - {"title", "repeated_title", "dateline"} <= {
+        rule.rule for rule in load_rules()}
+    assert "model" not in set(rules_only.removed.rule)
+
+
+@pytest.mark.parametrize("name, text, status", [
+    ("huge.txt", "kata " * 900_000, "loaded"),  # one line of 4.5 MB
+    ("boilerplate.txt", "Baca juga: Putin ke Pyongyang\nBagikan artikel ini\nLihat juga: Kim ke Moskow\n", "emptied"),
+    ("english.txt", "Russian President Vladimir Putin arrived in Pyongyang on Tuesday for a two-day visit, the "
+                    "first in twenty-four years, state media reported.\n", "other language"),
+])
+def test_hostile_pages_give_a_report_row_never_an_exception(tmp_path, capsys, name, text, status):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    _page(folder, name, text)
+    (folder / "empty.txt").write_text("", encoding="utf-8")
+    assert main(["report", str(folder)]) == 0
+    report = pd.read_csv(io.StringIO(capsys.readouterr().out), keep_default_na=False)
+    assert status in set(report[report.doc_id == name[:-4]].status)
+    assert report.set_index("doc_id").loc["empty", "status"] == "skipped"
+
+
+def test_an_analyst_can_keep_what_a_rule_or_the_classifier_would_remove(tmp_path, capsys):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    byline = "Willy Haryono \u2022 29 July 2025 11:55"
+    _page(folder, "a.txt", f"Putin Tiba di Pyongyang\n{byline}\n"
+          "Presiden Rusia Vladimir Putin tiba di Pyongyang pada Selasa malam untuk kunjungan dua hari.\n"
+          "Baca juga: Kim Jong Un ke Moskow\n")
+    assert main(["clean", str(folder)]) == 0
+    default = pd.read_csv(io.StringIO(capsys.readouterr().out), keep_default_na=False).text.iloc[0]
+    assert main(["clean", str(folder), "--keep", "model", "--keep", "related_link"]) == 0
+    kept = pd.read_csv(io.StringIO(capsys.readouterr().out), keep_default_na=False).text.iloc[0]
+    assert "Haryono" not in default and "Baca juga" not in default
+    assert "Haryono" in kept and "Baca juga: Kim Jong Un ke Moskow" in kept

@@ -29,7 +29,7 @@ def test_clean_writes_documented_columns(capsys, seeds_dir):
 def test_removed_and_report(capsys, seeds_dir):
     status, out, _ = run_cli(capsys, "removed", str(seeds_dir))
     removed = pd.read_csv(io.StringIO(out), keep_default_na=False)
-    assert status == 0 and list(removed.columns) == ["doc_id", "line_no", "text", "rule"]
+    assert status == 0 and list(removed.columns) == ["doc_id", "line_no", "text", "rule", "score"]
     assert "comment_section" in set(removed.rule)
     status, out, _ = run_cli(capsys, "report", str(seeds_dir))
     report = pd.read_csv(io.StringIO(out), keep_default_na=False)

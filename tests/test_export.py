@@ -87,7 +87,7 @@ def test_the_report_says_in_words_and_a_titled_table_what_was_loaded(seeds_clean
     page = html_report(str(folder), load_report, seeds_cleaned, analyse(seeds_cleaned.articles))
     section = page[page.index("<h2>What was loaded</h2>"):page.index("<h2>Articles</h2>")]
     assert "1 file loaded as articles; 1 skipped (reasons below); 1 metadata value could not be used" in section
-    assert "<h3>Files skipped and metadata not used</h3>" in section
+    assert "<h3>Files skipped, metadata not used, articles cleaning noted</h3>" in section
     assert "unsupported file type" in section and "kemarin dulu &lt;b&gt;" in section and "{'" not in page
     assert page.count("<table") == page.count("<h3>")  # every table has a title
     assert not re.search(r"(?:src|href)=.?https?:|<link|<script|@import", page)  # nothing to fetch: works offline

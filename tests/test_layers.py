@@ -127,3 +127,12 @@ def test_a_module_an_analysis_starts_to_import_keys_the_store_and_views_never_do
     changed = keys.code_version()
     (package_copy / "analyses" / "newcomer.py").write_text("WORDS = ('baru',)\n", encoding="utf-8")
     assert keys.code_version() != changed
+
+
+def test_new_weights_of_a_learned_decision_change_the_store_key(package_copy):
+    (package_copy / "models").mkdir(exist_ok=True)
+    weights = package_copy / "models" / "lines.json"
+    weights.write_text('{"weights": {}, "threshold": 0.5, "version": "a"}', encoding="utf-8")
+    before = keys.code_version()
+    weights.write_text('{"weights": {}, "threshold": 0.6, "version": "b"}', encoding="utf-8")
+    assert keys.code_version() != before

@@ -248,4 +248,5 @@ def test_forcing_a_stage_rebuilds_what_reads_from_it():
     assert with_downstream(["tokenizer_data"]) == {"tokenizer_data", "train_tokenizer", "train_attribution"}
     assert with_downstream(["news_finetune"]) == {"news_finetune", "train_attribution"}
     assert with_downstream(["train_attribution"]) == {"train_attribution"}
+    assert with_downstream(["train_lines"]) == {"train_lines", "train_attribution"}  # it learns from cleaned text
     assert with_downstream([]) == set()

@@ -15,6 +15,7 @@ from pathlib import Path
 from training.convert_ner import convert
 from training.stages import DEFAULT_DATA, ROOT, WORK, run_stage
 from training.train_attribution import train as train_attribution
+from training.train_lines import train as train_lines
 from training.train_ner import anneal_ner, train_ner
 from training.train_syntax import prepare as prepare_syntax, train_parser, train_pos
 from training.train_tokenizer import prepare, train_tokenizer
@@ -35,7 +36,7 @@ READS_FROM = {
     "news_finetune": ["convert_ner", "word_vectors", "train_ner"],
     "train_pos": ["syntax_data", "word_vectors"],
     "train_parser": ["syntax_data", "word_vectors"],
-    "train_attribution": ["news_finetune", "train_tokenizer", "train_pos", "train_parser"],
+    "train_attribution": ["news_finetune", "train_tokenizer", "train_pos", "train_parser", "train_lines"],
 }
 SHIPPED = {
     "id_korwatch_tokenizer.pt": WORK / "tokenize_model" / "id_korwatch_tokenizer.pt",
@@ -108,6 +109,10 @@ def main(argv=None) -> None:
     for name, source in SHIPPED.items():
         shutil.copy(source, MODELS / name)
         print(f"shipped {MODELS / name} ({source.stat().st_size / 1e6:.1f} MB)")
+    lines = WORK / "lines" / "lines.json"
+    stage("train_lines", [lines], lambda: train_lines(data, lines))
+    shutil.copy(lines, MODELS / lines.name)
+    print(f"shipped {MODELS / lines.name}")
     # The attributor learns from what the shipped NER and parser find, so it trains after they are shipped.
     weights = WORK / "attribution" / "attribution.json"
     stage("train_attribution", [weights], lambda: train_attribution(data, weights))

@@ -24,14 +24,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.feature_extraction import DictVectorizer
-from sklearn.linear_model import LogisticRegression
 
 from benchmarks.stance_scoring import Names, gold_articles, read_gold, same_sentence, score
 from korwatch_utils.analyses import attribution
 from korwatch_utils.analyses.entities import entity_mentions
 from korwatch_utils.analyses.stance import lemma, stance_cues
 from korwatch_utils.nlp.ner import annotate
+from training.logistic import fit, log_loss
 from training.stages import DEFAULT_DATA, ROOT, WORK
 
 STATEMENTS = ROOT / "training" / "data" / "statements"
@@ -138,23 +137,6 @@ def _documents(tables: dict) -> dict[str, attribution.Document]:
             for doc_id, text in zip(tables["articles"]["doc_id"], tables["articles"]["text"])}
 
 
-def fit(pairs: list, c: float) -> dict:
-    """A logistic regression over the feature dicts, as {feature: weight, "__bias__": b}."""
-    vectorizer = DictVectorizer(sort=True)
-    x = vectorizer.fit_transform([features for features, _ in pairs])
-    y = np.array([label for _, label in pairs])
-    model = LogisticRegression(C=c, max_iter=5000, solver="lbfgs").fit(x, y)
-    weights = {name: round(float(w), 6) for name, w in zip(vectorizer.feature_names_, model.coef_[0]) if abs(w) > 1e-6}
-    weights["__bias__"] = round(float(model.intercept_[0]), 6)
-    return weights
-
-
-def _log_loss(weights: dict, pairs: list) -> float:
-    probs = np.clip([attribution.score(weights, f) for f, _ in pairs], 1e-6, 1 - 1e-6)
-    labels = np.array([label for _, label in pairs])
-    return float(-np.mean(labels * np.log(probs) + (1 - labels) * np.log(1 - probs)))
-
-
 def decided_rows(tables: dict, model: attribution.Model) -> pd.DataFrame:
     """The rule rows with the model's decision on each (every row kept, with its scores)."""
     documents = _documents(tables)
@@ -215,7 +197,7 @@ def train(data: Path, out: Path) -> dict:
     train_sets = examples(train, train_statements, names)
     dev_sets = examples(dev_tables, dev_statements, names)
     for name, pairs, held in zip(("sense", "speaker", "target"), train_sets, dev_sets):
-        losses = {c: _log_loss(fit(pairs, c), held) for c in C_VALUES}
+        losses = {c: log_loss(fit(pairs, c), held) for c in C_VALUES}
         best = min(losses, key=losses.get)
         weights[name] = fit(pairs, best)
         print(f"{name}: {len(pairs)} train examples ({sum(l for _, l in pairs)} positive), C={best}, "

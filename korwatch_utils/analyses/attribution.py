@@ -31,6 +31,7 @@ import pandas as pd
 
 from korwatch_utils.analyses.stance import DECIDED_COLUMNS, lemma, quotations
 from korwatch_utils.nlp.ner import MODELS_DIR, RESTORE_HINT, ModelFilesError
+from korwatch_utils.weights import probability
 from korwatch_utils.text.indonesian import (
     ACCORDING_TO, AGENT_PREPOSITION, AUXILIARIES, CLAUSE_LINKS, CONJUNCTIONS, DEMONSTRATIVES, NEGATIONS,
     OTHER_PRONOUNS, PERSONAL_PRONOUNS, PHRASE_BREAKS, RELATIVE, REPORTING_ROOTS, REPORTING_VERBS, TOWARDS,
@@ -285,10 +286,7 @@ def role_features(row, candidate: Candidate, document: Document, role: str, riva
     return features
 
 
-def score(weights: dict, features: dict[str, float]) -> float:
-    """The logistic model's probability for a row's features."""
-    total = weights.get("__bias__", 0.0) + sum(weights.get(name, 0.0) * value for name, value in features.items())
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, total))))
+score = probability  # one logistic scorer for every shipped model (`korwatch_utils.weights`)
 
 
 class Model(NamedTuple):

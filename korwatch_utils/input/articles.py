@@ -222,6 +222,7 @@ def _read_article(path: Path, *, max_bytes: int) -> dict:
         "published_source": "html" if meta["published"] else "",
         "modified": _modified_day(path),
         "dateline": "",
+        "cleaning_note": "",
         "lang": "",
         "text": text,
         "n_chars": len(text),

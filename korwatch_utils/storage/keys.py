@@ -17,6 +17,8 @@ from korwatch_utils import sources
 # `analyses.analysis.analyse_batch` makes every analysis table.
 ANALYSIS_ENTRY_POINTS = ("korwatch_utils.input.articles", "korwatch_utils.text.cleaning",
                          "korwatch_utils.analyses.analysis")
+# The learned decisions' weights, shipped as data beside the Stanza models (whose versions key the store apart).
+ANALYSIS_WEIGHTS = ("models/lines.json", "models/attribution.json")
 
 
 def analysis_modules(entry_points: tuple[str, ...] = ANALYSIS_ENTRY_POINTS) -> list[str]:
@@ -25,7 +27,7 @@ def analysis_modules(entry_points: tuple[str, ...] = ANALYSIS_ENTRY_POINTS) -> l
 
 
 def code_version(entry_points: tuple[str, ...] = ANALYSIS_ENTRY_POINTS) -> str:
-    """A digest of the sources of `analysis_modules()`: part of every article's key, so an upgrade that
+    """A digest of the sources of `analysis_modules()` and of ANALYSIS_WEIGHTS: part of every article's key, so an upgrade that
     changes how entities, stance cues or dates are found re-analyses stored articles, with no version to bump.
 
     The model's own cache (`nlp.ner.annotate`) is keyed separately, so re-analysing costs the steps
@@ -34,4 +36,7 @@ def code_version(entry_points: tuple[str, ...] = ANALYSIS_ENTRY_POINTS) -> str:
     digest = hashlib.sha256()
     for module in analysis_modules(entry_points):
         digest.update(module.encode() + b"\0" + sources.module_file(module).read_bytes())
+    for name in ANALYSIS_WEIGHTS:
+        path = sources.PACKAGE_DIR / name
+        digest.update(name.encode() + b"\0" + (path.read_bytes() if path.is_file() else b""))
     return digest.hexdigest()[:16]

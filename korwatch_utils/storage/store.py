@@ -37,7 +37,7 @@ from korwatch_utils.storage.cluster import connect, stream
 from korwatch_utils.data import DATA_DIR
 from korwatch_utils.tables import ANALYSIS_TABLES, TABLES, Table, conform
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 STORE_FILE = "korwatch.duckdb"
 # A process that finds the store locked by another waits this long, polling, before giving up with a
 # one-line error (KORWATCH_BUSY_TIMEOUT seconds overrides it).
@@ -68,6 +68,8 @@ MIGRATIONS: dict[int, list[str]] = {
     # 5: cues carry the learned attributor's confidence, the speaker as written and how it was found, the
     # statement's kind and content span: every stored article is analysed again.
     4: [f"DROP TABLE IF EXISTS {_q(name)}" for name in _ANALYSED_TABLES],
+    # 6: a learned line classifier decides cleaning: removals carry its score, articles a cleaning note.
+    5: [f"DROP TABLE IF EXISTS {_q(name)}" for name in _ANALYSED_TABLES],
 }
 
 

@@ -15,14 +15,22 @@ import pandas as pd
 
 from korwatch_utils.data import DATA_DIR
 from korwatch_utils.tables import columns
+from korwatch_utils.text.lines import body_like, boilerplate_scores, load_line_model, page_lines
 
 REMOVED_COLUMNS = columns("removed")
 PARAGRAPH_COLUMNS = columns("paragraphs")
 ACTIONS = {"line", "rest", "inline", "comment"}
 # Paragraphs shorter than this are too short for language identification to be reliable.
 MIN_WORDS_FOR_LANG = 6
+EXPECTED_LANGUAGES = ("id", "ms")  # Malay that py3langid cannot tell from Indonesian is read as Indonesian
 MALAY_MARGIN_PER_WORD = 1.0
 MAX_TITLE_WORDS = 30
+TITLE_RULES = ("title", "repeated_title")  # the headline moves to the title column: not a loss of body
+MODEL_RULE = "model"  # the rule a line carries when the line classifier alone removed it
+SURE_PROSE_WORDS = 20  # a prose line this long inside the story is body without asking the classifier
+DEFAULT_MODEL = object()  # clean()'s default: the shipped line classifier
+GUTTED_SHARE = 0.5  # removals past this share of an article's prose are undone, and the article named
+UNDONE, EMPTIED, OTHER_LANGUAGE = "removals undone", "emptied", "other language"  # statuses of cleaning notes
 
 _QUOTES = str.maketrans({
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u00ab": '"', "\u00bb": '"',
@@ -144,12 +152,16 @@ def detect_language(text: str) -> str:
 
 # --- cleaning ------------------------------------------------------------------
 
-def clean(articles: pd.DataFrame, *, rules: Iterable[Rule] | None = None) -> CleanResult:
+def clean(articles: pd.DataFrame, *, rules: Iterable[Rule] | None = None, line_model=DEFAULT_MODEL,
+          keep: Iterable[str] = ()) -> CleanResult:
     """Normalise each article and remove its boilerplate, recording every removal.
 
     Args:
         articles: the table from `load_articles` (raw_text is read, never changed).
         rules: rules to apply; default `load_rules()` (the shipped file).
+        line_model: the line classifier that decides over the rules' votes (`text.lines`); default the
+            shipped one; None lets the rules decide alone.
+        keep: names of rules whose removals the analyst overrides (MODEL_RULE: the classifier's).
 
     Returns:
         CleanResult(articles, removed, paragraphs). articles gets the cleaned
@@ -162,12 +174,14 @@ def clean(articles: pd.DataFrame, *, rules: Iterable[Rule] | None = None) -> Cle
         >>> cleaned = clean(load_articles("seeds").articles)
         >>> cleaned.removed.groupby("rule").size()
     """
-    rules = tuple(rules) if rules is not None else load_rules()
+    keep = set(keep)
+    rules = tuple(rule for rule in (tuple(rules) if rules is not None else load_rules()) if rule.rule not in keep)
+    line_model = None if MODEL_RULE in keep else load_line_model() if line_model is DEFAULT_MODEL else line_model
     out = articles.copy()
     removed_rows: list[dict] = []
     paragraph_rows: list[dict] = []
     for index, article in articles.iterrows():
-        doc = _clean_one(article, rules)
+        doc = _clean_one(article, rules, line_model)
         out.at[index, "text"] = doc["text"]
         out.at[index, "n_chars"] = len(doc["text"])
         out.at[index, "lang"] = doc["lang"]
@@ -175,6 +189,7 @@ def clean(articles: pd.DataFrame, *, rules: Iterable[Rule] | None = None) -> Cle
             if not article[field] and doc[field]:
                 out.at[index, field] = doc[field]
         out.at[index, "dateline"] = doc["dateline"]
+        out.at[index, "cleaning_note"] = doc["cleaning_note"]
         removed_rows.extend({"doc_id": article["doc_id"], **row} for row in doc["removed"])
         paragraph_rows.extend({"doc_id": article["doc_id"], **row} for row in doc["paragraphs"])
     removed = pd.DataFrame(removed_rows, columns=REMOVED_COLUMNS)
@@ -184,8 +199,9 @@ def clean(articles: pd.DataFrame, *, rules: Iterable[Rule] | None = None) -> Cle
     return CleanResult(out, removed, paragraphs)
 
 
-def _clean_one(article: pd.Series, rules: tuple[Rule, ...]) -> dict:
-    lines = normalize(article["raw_text"]).split("\n")
+def rule_votes(lines: list[str], rules: tuple[Rule, ...]) -> tuple[dict[int, str], dict[int, str], dict, str]:
+    """What the rules decide, line by line: (line -> the rule removing it, line -> its kept text after inline
+    cuts, line -> the fragments cut from it, the first URL a rule kept as metadata)."""
     verdict: dict[int, str] = {}  # line index -> rule that removed it
     kept_text: dict[int, str] = {}
     cuts: dict[int, list[dict]] = {}  # fragments cut out of lines; recorded only if the line stays
@@ -224,16 +240,26 @@ def _clean_one(article: pd.Series, rules: tuple[Rule, ...]) -> dict:
                 if lines[j]:
                     verdict[j] = rule.rule
             cut_at = i + 1
+    return verdict, kept_text, cuts, url
 
-    title = _strip_title(article, lines, kept_text, verdict)
+
+def _clean_one(article: pd.Series, rules: tuple[Rule, ...], line_model) -> dict:
+    lines = normalize(article["raw_text"]).split("\n")
+    verdict, kept_text, cuts, url = rule_votes(lines, rules)
+    title = _strip_title(article, lines, kept_text, verdict)  # the headline is the title, never boilerplate
+    scores = _model_decides(article, lines, verdict, kept_text, cuts, rules, line_model)
+    note = _keep_whole_if_gutted(lines, verdict, kept_text, cuts, rules)
+    if not note and not kept_text and any(lines):
+        note = f"{EMPTIED}: every line is boilerplate (by {', '.join(sorted(set(verdict.values())))}); no text is left"
     dateline = outlet = ""
     if kept_text:  # the story's first line may open with a dateline ("Jakarta, CNN Indonesia --")
         first = min(kept_text)
         kept_text[first], dateline, outlet, fragment = split_dateline(kept_text[first])
         if fragment:
             cuts.setdefault(first, []).append({"line_no": first + 1, "text": fragment, "rule": "dateline"})
-    removed = [{"line_no": i + 1, "text": lines[i], "rule": rule} for i, rule in verdict.items()]
-    removed += [cut for i in kept_text for cut in cuts.get(i, [])]
+    removed = [{"line_no": i + 1, "text": lines[i], "rule": rule, "score": scores.get(i, float("nan"))}
+               for i, rule in verdict.items()]
+    removed += [{**cut, "score": float("nan")} for i in kept_text for cut in cuts.get(i, [])]
     removed.sort(key=lambda row: row["line_no"])
 
     paragraphs, lang_chars = [], {}
@@ -244,13 +270,17 @@ def _clean_one(article: pd.Series, rules: tuple[Rule, ...]) -> dict:
         if i in kept_text and lang:
             lang_chars[lang] = lang_chars.get(lang, 0) + len(kept_text[i])
         paragraphs.append({"line_no": i + 1, "lang": lang, "rule": verdict.get(i, ""), "text": line})
+    lang = max(sorted(lang_chars), key=lang_chars.get) if lang_chars else ""
+    if not note and lang and lang not in EXPECTED_LANGUAGES:
+        note = f"{OTHER_LANGUAGE}: the text reads as '{lang}', not Indonesian; korwatch's models expect Indonesian"
     return {
         "text": "\n\n".join(kept_text[i] for i in sorted(kept_text)),
-        "lang": max(sorted(lang_chars), key=lang_chars.get) if lang_chars else "",
+        "lang": lang,
         "title": title,
         "url": url,
         "dateline": dateline,
         "outlet": outlet,
+        "cleaning_note": note,
         "removed": removed,
         "paragraphs": paragraphs,
     }
@@ -287,6 +317,74 @@ def split_dateline(line: str) -> tuple[str, str, str, str]:
                 place, outlet = outlet, place  # "TEMPO.CO, Jakarta -": the outlet comes first
             return line[match.end():], place, outlet, match.group().strip()
     return line, "", "", ""
+
+
+def _model_decides(article: pd.Series, lines: list[str], verdict: dict[int, str], kept: dict[int, str],
+                   cuts: dict[int, list[dict]], rules: tuple[Rule, ...], model) -> dict[int, float]:
+    """The line classifier's decision over the rules' votes (`text.lines`): it removes lines the rules kept
+    (rule MODEL_RULE). A line a rule removes stays removed: letting the classifier keep such lines lost seeds'
+    boilerplate the rules were written for (a gutting is undone by `_keep_whole_if_gutted` instead). Returns the boilerplate score of each line it decided."""
+    order = [i for i, line in enumerate(lines) if line]
+    if model is None or not order:
+        return {}
+    texts = [lines[i] for i in order]
+    page = page_lines(texts, [verdict.get(i, "") for i in order])
+    # Only the lines the rules keep are decided here, and a long prose line inside the story is not scored:
+    # on the labelled pages none is boilerplate, and skipping them keeps the classifier's cost small.
+    decided = [(i, line) for i, line in zip(order, page)
+               if i in kept and not (line.zone == "story" and line.prose and len(line.text.split()) >= SURE_PROSE_WORDS)]
+    scores = boilerplate_scores([line for _, line in decided], article.get("title") or texts[0], model)
+    for (i, _), score in zip(decided, scores):
+        if score >= model.threshold:
+            del kept[i]
+            verdict[i] = MODEL_RULE
+    return {i: score for (i, _), score in zip(decided, scores)}
+
+
+def _restore(i: int, lines: list[str], verdict: dict[int, str], kept: dict[int, str],
+             cuts: dict[int, list[dict]], rules: tuple[Rule, ...]) -> None:
+    """Keep line i after all, with the inline rules' cuts made in it (a line they empty stays removed)."""
+    text, line_cuts = lines[i], []
+    for rule in rules:
+        if rule.action == "inline":
+            text, fragments = _cut_inline(text, rule)
+            line_cuts.extend({"line_no": i + 1, "text": f, "rule": rule.rule} for f in fragments)
+    if text:
+        del verdict[i]
+        kept[i] = text
+        cuts[i] = line_cuts
+
+
+def _keep_whole_if_gutted(lines: list[str], verdict: dict[int, str], kept: dict[int, str],
+                          cuts: dict[int, list[dict]], rules: tuple[Rule, ...]) -> str:
+    """When the removals took more than GUTTED_SHARE of the article's prose, undo the classifier's removals,
+    then, if the rules' alone still take that much, every removal but the title's; say what was undone. The
+    classifier never leaves a short article empty either."""
+    prose = {i: len(line) for i, line in enumerate(lines) if line and body_like(line)
+             and verdict.get(i) not in TITLE_RULES}
+    total = sum(prose.values())
+
+    def lost() -> int:
+        return sum(size for i, size in prose.items() if i in verdict)
+
+    emptied_by_model = not kept and any(rule == MODEL_RULE and len(lines[i].split()) >= MIN_WORDS_FOR_LANG
+                                        for i, rule in verdict.items())  # a sentence, not a menu, was taken
+    if not emptied_by_model and (not total or lost() <= GUTTED_SHARE * total):
+        return ""
+    if emptied_by_model and not (total and lost() > GUTTED_SHARE * total):  # a short article: never left empty
+        for i in [i for i, rule in verdict.items() if rule == MODEL_RULE]:
+            _restore(i, lines, verdict, kept, cuts, rules)
+        return ""
+    share, reasons = lost() / total, sorted({verdict[i] for i in prose if i in verdict})
+    for undo in ({MODEL_RULE}, None):  # the classifier's removals first, then all but the title's
+        for i in sorted(verdict):
+            if verdict[i] not in TITLE_RULES and (undo is None or verdict[i] in undo):
+                _restore(i, lines, verdict, kept, cuts, rules)
+        if lost() <= GUTTED_SHARE * total:
+            break
+    what = "the line classifier's removals were" if undo else "every removal but the title's was"
+    return (f"{UNDONE}: cleaning would have removed {share:.0%} of the article's prose (by {', '.join(reasons)}); "
+            f"{what} undone")
 
 
 def _cut_inline(text: str, rule: Rule) -> tuple[str, list[str]]:
@@ -365,13 +463,25 @@ def size_summary(cleaned: CleanResult) -> pd.DataFrame:
 
 
 def removed_by_rule(removed: pd.DataFrame) -> pd.DataFrame:
-    """Removals grouped by rule: how many, in how many articles, and one example."""
+    """Removals grouped by rule: how many, in how many articles, the line classifier's mean score (a line's
+    probability of being boilerplate; empty for fragments cut inside a line), and one example."""
     if removed.empty:
-        return pd.DataFrame(columns=["rule", "removals", "articles", "example"])
+        return pd.DataFrame(columns=["rule", "removals", "articles", "mean_score", "example"])
     grouped = removed.groupby("rule", sort=True).agg(
-        removals=("text", "size"), articles=("doc_id", "nunique"), example=("text", "first"))
+        removals=("text", "size"), articles=("doc_id", "nunique"), mean_score=("score", "mean"),
+        example=("text", "first"))
+    grouped["mean_score"] = grouped["mean_score"].round(3)
     return grouped.reset_index().sort_values(["removals", "rule"], ascending=[False, True], kind="mergesort",
                                              ignore_index=True)
+
+
+def cleaning_report(articles: pd.DataFrame) -> pd.DataFrame:
+    """Load-report rows for what cleaning noted: removals undone rather than gut an article, one left empty, one
+    in another language (status: the note's first words)."""
+    noted = articles[articles["cleaning_note"].fillna("") != ""]
+    status, _, reason = noted["cleaning_note"].str.partition(": ").T.values if len(noted) else ([], [], [])
+    return pd.DataFrame({"path": noted["path"].tolist(), "doc_id": noted["doc_id"].tolist(), "status": list(status),
+                         "reason": list(reason), "field": "", "value": ""}, columns=columns("load_report"))
 
 
 def foreign_paragraphs(paragraphs: pd.DataFrame, *, lang: str = "id") -> pd.DataFrame:

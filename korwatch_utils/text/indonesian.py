@@ -45,6 +45,14 @@ def fold(name: str) -> str:
     return " ".join(name.split())
 
 
+# Function words, whose share tells running prose from menus, headlines and credits (a subset of
+# stopwords-iso's Indonesian list, the words news prose uses most).
+FUNCTION_WORDS = frozenset((
+    "yang dan di ke dari ini itu dengan untuk pada adalah dalam tidak akan juga oleh sebagai bahwa atau karena "
+    "telah sudah ada para saat bisa harus kata tersebut lebih masih namun agar kami mereka ia dia kita saya "
+    "antara setelah sebelum hingga sejak tetapi serta jika maka pun lagi hanya sangat secara dapat menjadi "
+    "terhadap bagi seperti belum bukan".split()))
+
 # --- reference and clause structure ----------------------------------------------------------------
 PERSONAL_PRONOUNS = ("ia", "dia", "beliau")  # third person singular: stand for a person named before
 OTHER_PRONOUNS = ("mereka", "kami", "kita", "saya", "aku")

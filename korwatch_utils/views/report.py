@@ -42,17 +42,27 @@ def _rows(title: str, frame, limit: int = 200) -> str:
 def load_summary(load_report) -> str:
     """The load report in words: how many files became articles, how many were skipped, what metadata was unusable."""
     counts = load_report["status"].value_counts()
-    loaded, skipped, problems = (int(counts.get(status, 0)) for status in ("loaded", "skipped", "metadata"))
+    loaded, skipped, problems, whole = (int(counts.get(status, 0))
+                                        for status in ("loaded", "skipped", "metadata", "removals undone"))
     words = [f"{loaded} file{'s' if loaded != 1 else ''} loaded as articles",
              f"{skipped} skipped" + (" (reasons below)" if skipped else ""),
              f"{problems} metadata value{'s' if problems != 1 else ''} could not be used"
              + (" (listed below; the articles were loaded without them)" if problems else "")]
+    if whole:
+        words.append(f"{whole} article{'s' if whole != 1 else ''} whose removals were undone: cleaning would have "
+                     "removed most of the prose (listed below)")
+    for status, said in (("emptied", "left with no text: every line was boilerplate"),
+                         ("other language", "not in Indonesian")):
+        if counts.get(status, 0):
+            words.append(f"{int(counts[status])} article{'s' if counts[status] != 1 else ''} {said} (listed below)")
     return "; ".join(words) + "."
 
 
 def _load_section(load_report) -> str:
-    notes = load_report[load_report["status"].isin(["skipped", "metadata"])]
-    table = _rows("Files skipped and metadata not used", notes[["path", "status", "field", "value", "reason"]]) \
+    notes = load_report[load_report["status"].isin(["skipped", "metadata", "removals undone", "emptied",
+                                                    "other language"])]
+    table = _rows("Files skipped, metadata not used, articles cleaning noted",
+                  notes[["path", "status", "field", "value", "reason"]]) \
         if len(notes) else ""
     return f"<p>{escape(load_summary(load_report))}</p>{table}"
 
