@@ -12,7 +12,9 @@ from korwatch_utils.version import __version__
 from korwatch_utils.analyses.analysis import analyse, chunked
 from korwatch_utils.analyses.attribution import KINDS, default_min_confidence, quotes
 from korwatch_utils.input.articles import DEFAULT_MAX_BYTES, load_articles
-from korwatch_utils.text.cleaning import clean, cleaning_report, load_rules, removed_by_rule, size_summary
+from korwatch_utils.text.cleaning import (
+    MODEL_RULE, clean, cleaning_report, load_rules, removed_by_rule, size_summary,
+)
 from korwatch_utils.storage.cluster import SCHEDULER_ENV, ClusterError, connect, on_workers
 from korwatch_utils.analyses.entities import (
     analyst_aliases, cooccurrence, entity_mentions, entity_table, filter_entities, suggest_aliases,
@@ -178,7 +180,12 @@ def _load(args):
 
 def _clean_all(args):
     loaded = _load(args)
-    return loaded, clean(loaded.articles, rules=load_rules(args.rules), keep=args.keep or ())
+    rules = load_rules(args.rules)
+    unknown = sorted(set(args.keep or ()) - {rule.rule for rule in rules} - {MODEL_RULE})
+    if unknown:
+        raise UsageError(f"--keep names no rule: {', '.join(unknown)} (`korwatch by-rule PATH` lists the rules at "
+                         f"work; '{MODEL_RULE}' is the line classifier)")
+    return loaded, clean(loaded.articles, rules=rules, keep=args.keep or ())
 
 
 def _write(frame: pd.DataFrame) -> int:
@@ -223,21 +230,25 @@ def _analysis(cleaned, args):
 
 def _stance(args) -> int:
     _, cleaned = _clean_all(args)
-    return _write(filter_cues(_analysis(cleaned, args).cues, speakers=args.speaker, targets=args.target,
-                              categories=args.category, kinds=args.kind, min_confidence=args.min_confidence))
+    cues = _confident_cues(_analysis(cleaned, args).cues, args)
+    return _write(filter_cues(cues, speakers=args.speaker, targets=args.target, categories=args.category,
+                              kinds=args.kind))
 
 
 def _quotes(args) -> int:
     _, cleaned = _clean_all(args)
-    cues = filter_cues(_analysis(cleaned, args).cues, speakers=args.speaker, min_confidence=args.min_confidence)
+    cues = filter_cues(_confident_cues(_analysis(cleaned, args).cues, args), speakers=args.speaker)
     return _write(quotes(cues, cleaned.articles))
 
 
 def _confident_cues(cues: pd.DataFrame, args) -> pd.DataFrame:
-    """The stance rows at the chosen minimum confidence, saying on stderr which it is."""
-    minimum = default_min_confidence() if args.min_confidence is None else args.min_confidence
-    print(f"stance rows with confidence >= {minimum:.2f}"
-          f"{' (the default)' if args.min_confidence is None else ''}", file=sys.stderr)
+    """The stance rows at the chosen minimum confidence, saying on stderr which it is (the table holds no row
+    below the attributor's default, so a lower value changes nothing and is said so)."""
+    default = default_min_confidence()
+    minimum = max(default, args.min_confidence if args.min_confidence is not None else default)
+    said = ("the default" if args.min_confidence is None or args.min_confidence == default else
+            "the default: no row is below it" if args.min_confidence < default else "")
+    print(f"stance rows with confidence >= {minimum:.2f}{f' ({said})' if said else ''}", file=sys.stderr)
     return filter_cues(cues, min_confidence=minimum)
 
 

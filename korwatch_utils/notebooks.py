@@ -118,7 +118,7 @@ async def _execute_one(notebook: Path, out: Path, parameters: dict, sockets: Pat
     for attempt in range(1, START_TRIES + 1):
         cells_started: list[int] = []
         client = None
-        with open(log_path, "ab") as log:
+        with open(log_path, "ab") as log:  # in the runner's own temporary folder
             try:
                 client = NotebookClient(
                     node, km=AsyncKernelManager(kernel_name=_kernel_name(node), transport="ipc",
@@ -139,12 +139,16 @@ async def _execute_one(notebook: Path, out: Path, parameters: dict, sockets: Pat
                 await _stop(client)
     seconds = time.perf_counter() - started
     node.metadata.pop("widgets", None)  # the saved widget state shows the seeds' articles
-    nbformat.write(node, output)
-    kept = None
-    if problem and log_path.exists():
-        kept = out / f"{notebook.stem}.kernel.log"
-        shutil.copyfile(log_path, kept)
-    return NotebookRun(notebook.name, seconds, problem, cell, source, kept)
+    kept = out / f"{notebook.stem}.kernel.log"
+    try:
+        nbformat.write(node, output)
+        if problem and log_path.exists():
+            shutil.copyfile(log_path, kept)
+        else:
+            kept.unlink(missing_ok=True)  # an earlier failure's log, now out of date
+    except OSError as error:  # the output folder cannot be written: this notebook's line says so
+        problem = problem or f"its output cannot be written ({error.strerror or error})"
+    return NotebookRun(notebook.name, seconds, problem, cell, source, kept if kept.exists() else None)
 
 
 async def _stop(client: NotebookClient | None) -> None:

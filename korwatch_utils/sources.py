@@ -26,7 +26,6 @@ LAYERS = {
     "korwatch_utils.views": 6,
     "korwatch_utils.notebooks": 7, "korwatch_utils.cli": 7, "korwatch_utils": 7,
 }
-LAYER_NAMES = ("base", "text", "input", "models", "analyses", "storage and execution", "views", "commands")
 
 
 class Import(NamedTuple):

@@ -210,3 +210,10 @@ def test_a_file_given_alone_still_gets_its_folders_metadata(tmp_path):
     (tmp_path / "metadata.csv").write_text("file,outlet\na.txt,Antara\n", encoding="utf-8")
     articles, _ = load_articles([tmp_path / "a.txt"])
     assert articles.outlet.tolist() == ["Antara"]
+
+
+def test_an_empty_metadata_csv_is_no_rows_and_no_problem(tmp_path):
+    (tmp_path / "a.txt").write_text(BODY, encoding="utf-8")
+    (tmp_path / "metadata.csv").write_text("", encoding="utf-8")
+    articles, report = load_articles(tmp_path)
+    assert list(articles.doc_id) == ["a"] and (report.status == "metadata").sum() == 0

@@ -111,3 +111,13 @@ def test_the_shipped_model_has_its_thresholds_and_three_scorers():
     data = json.loads(attribution.MODEL_FILE.read_text(encoding="utf-8"))
     assert {"sense", "speaker", "target", "calibrator", "thresholds", "version"} <= set(data)
     assert 0 < data["thresholds"]["min_confidence"] < 1 and 0 < data["thresholds"]["speaker"] < 1
+
+
+def test_quotations_are_sorted_and_disjoint_so_a_cue_inside_a_reopened_quote_is_direct():
+    from korwatch_utils.analyses.stance import quotations
+
+    text = 'Kami menolak "A" dan mengecam "B" karena itu", kata Menteri Luar Negeri Rusia Sergei Lavrov.'
+    spans = quotations(text)
+    assert spans == sorted(spans) and all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
+    rows = decided(text, [("Rusia", "LOC"), ("Sergei Lavrov", "PER")], min_confidence=0.0)
+    assert set(rows.loc[rows.cue.isin(["menolak", "mengecam"]), "kind"]) == {"direct"}

@@ -325,3 +325,10 @@ def test_an_analyst_can_keep_what_a_rule_or_the_classifier_would_remove(tmp_path
     kept = pd.read_csv(io.StringIO(capsys.readouterr().out), keep_default_na=False).text.iloc[0]
     assert "Haryono" not in default and "Baca juga" not in default
     assert "Haryono" in kept and "Baca juga: Kim Jong Un ke Moskow" in kept
+
+
+def test_keeping_a_rule_that_does_not_exist_is_one_line_and_status_2(tmp_path, capsys):
+    _page(tmp_path, "a.txt", "Presiden Rusia Vladimir Putin tiba di Pyongyang pada Selasa malam.\n")
+    assert main(["clean", str(tmp_path), "--keep", "modle"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "--keep names no rule: modle" in err

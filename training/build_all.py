@@ -103,14 +103,14 @@ def main(argv=None) -> None:
     stage("train_parser", [parser_model], lambda: train_parser(syntax_dir, pretrain, parser_model.parent,
                                                                parser_model.name, max_steps=args.parser_steps))
 
-    if args.only is not None:
+    lines = WORK / "lines" / "lines.json"
+    stage("train_lines", [lines], lambda: train_lines(data, lines))
+    if args.only is not None:  # the attributor learns from the shipped models: it runs only in a full build
         return
     MODELS.mkdir(parents=True, exist_ok=True)
     for name, source in SHIPPED.items():
         shutil.copy(source, MODELS / name)
         print(f"shipped {MODELS / name} ({source.stat().st_size / 1e6:.1f} MB)")
-    lines = WORK / "lines" / "lines.json"
-    stage("train_lines", [lines], lambda: train_lines(data, lines))
     shutil.copy(lines, MODELS / lines.name)
     print(f"shipped {MODELS / lines.name}")
     # The attributor learns from what the shipped NER and parser find, so it trains after they are shipped.

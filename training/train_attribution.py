@@ -29,7 +29,9 @@ from benchmarks.stance_scoring import Names, gold_articles, read_gold, same_sent
 from korwatch_utils.analyses import attribution
 from korwatch_utils.analyses.entities import entity_mentions
 from korwatch_utils.analyses.stance import lemma, stance_cues
-from korwatch_utils.nlp.ner import annotate
+from korwatch_utils.nlp.ner import annotate, model_version
+from korwatch_utils.nlp.syntax import parser_version
+from korwatch_utils.storage.keys import code_version
 from training.logistic import fit, log_loss
 from training.stages import DEFAULT_DATA, ROOT, WORK
 
@@ -58,8 +60,10 @@ def annotated_statements() -> dict[str, list[dict]]:
 
 
 def rule_rows(data: Path, doc_ids: list[str], name: str) -> dict:
-    """The cleaned articles, sentences, canonical mentions and the rules' cue rows, cached by name."""
-    path = CACHE / f"{name}.pkl"
+    """The cleaned articles, sentences, canonical mentions and the rules' cue rows, cached by name, the
+    articles, and the code and models that made them (a new cleaning or NER model makes them anew)."""
+    key = hashlib.sha256("\n".join([code_version(), model_version(), parser_version(), *doc_ids]).encode())
+    path = CACHE / f"{name}-{key.hexdigest()[:12]}.pkl"
     if path.is_file():
         return pickle.loads(path.read_bytes())
     articles = gold_articles(data, doc_ids)

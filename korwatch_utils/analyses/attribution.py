@@ -31,7 +31,7 @@ import pandas as pd
 
 from korwatch_utils.analyses.stance import DECIDED_COLUMNS, lemma, quotations
 from korwatch_utils.nlp.ner import MODELS_DIR, RESTORE_HINT, ModelFilesError
-from korwatch_utils.weights import probability
+from korwatch_utils.weights import probability, size_class
 from korwatch_utils.text.indonesian import (
     ACCORDING_TO, AGENT_PREPOSITION, AUXILIARIES, CLAUSE_LINKS, CONJUNCTIONS, DEMONSTRATIVES, NEGATIONS,
     OTHER_PRONOUNS, PERSONAL_PRONOUNS, PHRASE_BREAKS, RELATIVE, REPORTING_ROOTS, REPORTING_VERBS, TOWARDS,
@@ -113,6 +113,11 @@ class Document:
             return _Sentence(whole.sent_id, max(whole.start, whole.end - WINDOW), whole.end)
         return _Sentence(whole.sent_id, whole.start, min(whole.end, whole.start + WINDOW))
 
+    def sentence_end(self, row) -> int:
+        """Where the cue's whole sentence ends (not cut to WINDOW)."""
+        index = self.by_id.get(row.sent_id)
+        return self.sentences[index].end if index is not None else row.end_char
+
     def quote_after(self, position: int, end: int) -> tuple[int, int] | None:
         """The first quotation that opens at or after position and before end."""
         index = bisect_left(self.quote_starts, position)
@@ -121,11 +126,6 @@ class Document:
 
 def _words(text: str) -> list[str]:
     return [word.lower() for word in WORD.findall(text)]
-
-
-def _bucket(value: float) -> str:
-    """A coarse size class: 0, 1, 2, 3-4, 5-8, 9-16, more."""
-    return str(min(6, math.ceil(math.log2(value + 1)))) if value > 0 else "0"
 
 
 def sense_features(row, document: Document) -> dict[str, float]:
@@ -140,8 +140,8 @@ def sense_features(row, document: Document) -> dict[str, float]:
         f"cue={cue}": 1.0, f"lemma={stem}": 1.0, f"category={row.category}": 1.0,
         f"category_lemma={row.category}|{stem}": 1.0, f"attribution={row.attribution or 'none'}": 1.0,
         f"prev={before[-1] if before else '^'}": 1.0, f"next={after[0] if after else '$'}": 1.0,
-        f"next2={' '.join(after[:2])}": 1.0, f"position={_bucket(len(before))}": 1.0,
-        f"entities={_bucket(len(in_sentence))}": 1.0,
+        f"next2={' '.join(after[:2])}": 1.0, f"position={size_class(len(before))}": 1.0,
+        f"entities={size_class(len(in_sentence))}": 1.0,
         "rule_speaker": float(bool(row.speaker)), "rule_target": float(bool(row.target)),
         "in_quote": float(bool(row.quote)), "negated": float(bool(row.negated)), "hedged": float(bool(row.hedged)),
         "noun_form": float(cue.endswith("an") and not cue.endswith("kan") and not cue.startswith(("me", "di"))),
@@ -241,6 +241,7 @@ def role_features(row, candidate: Candidate, document: Document, role: str, riva
     """What tells the actor of a role from the other actors around the cue."""
     side = "before" if candidate.end <= row.start_char else "after"
     lo, hi = (candidate.end, row.start_char) if side == "before" else (row.end_char, candidate.start)
+    lo = max(lo, hi - 2 * WINDOW)  # what lies between is read near the cue only: distance buckets saturate
     between = _words(document.text[lo:hi])
     text = document.text
     word_before = _words(text[max(0, candidate.start - 30):candidate.start])
@@ -255,7 +256,7 @@ def role_features(row, candidate: Candidate, document: Document, role: str, riva
     features = {
         f"where={candidate.where}": 1.0, f"side={side}": 1.0, f"where_side={candidate.where}|{side}": 1.0,
         f"type={candidate.type}": 1.0, f"where_type={candidate.where}|{candidate.type}": 1.0,
-        f"distance={_bucket(len(between))}": 1.0, f"side_distance={side}|{_bucket(len(between))}": 1.0,
+        f"distance={size_class(len(between))}": 1.0, f"side_distance={side}|{size_class(len(between))}": 1.0,
         "rule_choice": float(ruled), f"rule_choice_by={row.attribution or 'none'}": float(ruled),
         "rule_other_role": float(getattr(row, other) == candidate.entity),
         f"before_word={word_before[-1] if word_before else '^'}": 1.0,
@@ -270,8 +271,8 @@ def role_features(row, candidate: Candidate, document: Document, role: str, riva
         "same_quote": float(quote is not None and quote == their_quote),
         "after_quote": float(quote is not None and candidate.start >= quote[1]),
         f"pointer={'pronoun' if pointer in PERSONAL_PRONOUNS else 'nya' if pointer else 'none'}|{candidate.where}": 1.0,
-        f"salience={_bucket(document.counts[candidate.entity])}": 1.0,
-        f"rivals={_bucket(rivals)}": 1.0,
+        f"salience={size_class(document.counts[candidate.entity])}": 1.0,
+        f"rivals={size_class(rivals)}": 1.0,
         "clause_break": float(any(mark in text[lo:hi] for mark in ".;")),
         "phrase": float(candidate.type not in ("PER", "ORG", "LOC")),
         "names_a_following_person": float(any(kind == "PER" and 0 <= start - candidate.end <= 2 for start, _, _, kind
@@ -308,11 +309,11 @@ def load_model(path: str | Path = MODEL_FILE) -> Model | None:
         return None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
+        return Model(data["sense"], data["speaker"], data["target"], data["calibrator"], data["thresholds"],
+                     data["version"])
+    except (OSError, ValueError, KeyError, TypeError) as error:
         raise ModelFilesError(f"the attribution model {path} cannot be read ({error.__class__.__name__}); "
                               f"{RESTORE_HINT}") from None
-    return Model(data["sense"], data["speaker"], data["target"], data["calibrator"], data["thresholds"],
-                 data["version"])
 
 
 class Decision(NamedTuple):
@@ -340,9 +341,10 @@ def decide(row, document: Document, model: Model) -> Decision:
     chosen = {}
     for role in ROLES:  # the speaker first: the target is another actor
         found = candidates(row, document, role)
+        rivals = len(found)  # as training counts them
         if role == "target" and chosen["speaker"][0] is not None:
             found = [c for c in found if c.entity != chosen["speaker"][0].entity]
-        scored = sorted(((score(getattr(model, role), role_features(row, c, document, role, len(found))), c)
+        scored = sorted(((score(getattr(model, role), role_features(row, c, document, role, rivals)), c)
                          for c in found), key=lambda pair: (-pair[0], pair[1].start))
         best = scored[0] if scored else (0.0, None)
         keep = best[1] is not None and best[0] >= model.thresholds[role]
@@ -381,7 +383,7 @@ def statement_kind(row, document: Document) -> str:
     if document.quote_of(row.start_char):
         return "direct"
     sentence = document.sentence(row)
-    if sentence and document.quote_after(row.end_char, sentence.end):
+    if sentence and document.quote_after(row.end_char, document.sentence_end(row)):
         return "mixed"
     words = _words(document.text[sentence.start:sentence.end]) if sentence else []
     if any(word in REPORTING_VERBS or word == ACCORDING_TO or word.startswith(REPORTING_ROOTS) for word in words):
@@ -394,13 +396,9 @@ def content_span(row, document: Document) -> tuple[int, int]:
     quote = document.quote_of(row.start_char)
     if quote:
         return quote
-    sentence = document.sentence(row)
-    if sentence is None:
-        return row.end_char, row.end_char
-    following = document.quote_after(row.end_char, sentence.end)
-    if following:
-        return following
-    return row.end_char, sentence.end
+    end = document.sentence_end(row)
+    following = document.quote_after(row.end_char, end)
+    return following or (row.end_char, end)
 
 
 def attribute(cues: pd.DataFrame, articles: pd.DataFrame, mentions: pd.DataFrame, sentences: pd.DataFrame, *,

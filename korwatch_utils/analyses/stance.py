@@ -530,12 +530,12 @@ def quotations(text: str) -> list[tuple[int, int]]:
     offset = 0
     for line in text.split("\n"):
         marks = [m.start() for m in QUOTE_MARKS.finditer(line)]
-        pairs = list(zip(marks[0::2], marks[1::2]))
-        spans.extend((offset + a + 1, offset + b) for a, b in pairs)
         if len(marks) % 2 and QUOTE_AFTER.match(line[marks[-1] + 1:]):
-            spans.append((offset, offset + marks[-1]))
+            spans.append((offset, offset + marks[-1]))  # one quotation: the marks inside it are quoted quotes
+        else:
+            spans.extend((offset + a + 1, offset + b) for a, b in zip(marks[0::2], marks[1::2]))
         offset += len(line) + 1
-    return spans
+    return spans  # sorted and disjoint: the rules and the attributor search them by bisection
 
 
 def _is_passive(word: str, entry: Cue) -> bool:

@@ -8,7 +8,7 @@ import hashlib
 import io
 import os
 import re
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
@@ -366,6 +366,8 @@ def _read_sidecar(path: Path) -> Sidecar:
         header = reader.fieldnames or []
     except (OSError, csv.Error) as error:
         return Sidecar({}, [problem(None, "", "", f"unreadable, ignored: {error}")])
+    if not header:  # an empty file: no rows to use, nothing to report
+        return Sidecar({}, [])
     if "file" not in header:
         return Sidecar({}, [problem(1, "file", "", "no 'file' column, so no row can be matched to an article; "
                                                     "the file is ignored")])
@@ -386,6 +388,7 @@ def _read_sidecar(path: Path) -> Sidecar:
             continue
         if not (path.parent / name).is_file():
             problems.append(problem(line, "file", name, "names no file in this folder, ignored"))
+            continue
         values = {field: (row.get(field) or "").strip() for field in METADATA_FIELDS}
         if values["published"] and parse_published(values["published"]) is None:
             problems.append(problem(line, "published", values["published"],

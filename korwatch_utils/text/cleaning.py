@@ -247,7 +247,7 @@ def _clean_one(article: pd.Series, rules: tuple[Rule, ...], line_model) -> dict:
     lines = normalize(article["raw_text"]).split("\n")
     verdict, kept_text, cuts, url = rule_votes(lines, rules)
     title = _strip_title(article, lines, kept_text, verdict)  # the headline is the title, never boilerplate
-    scores = _model_decides(article, lines, verdict, kept_text, cuts, rules, line_model)
+    scores = _model_decides(article, lines, verdict, kept_text, line_model)
     note = _keep_whole_if_gutted(lines, verdict, kept_text, cuts, rules)
     if not note and not kept_text and any(lines):
         note = f"{EMPTIED}: every line is boilerplate (by {', '.join(sorted(set(verdict.values())))}); no text is left"
@@ -320,7 +320,7 @@ def split_dateline(line: str) -> tuple[str, str, str, str]:
 
 
 def _model_decides(article: pd.Series, lines: list[str], verdict: dict[int, str], kept: dict[int, str],
-                   cuts: dict[int, list[dict]], rules: tuple[Rule, ...], model) -> dict[int, float]:
+                   model) -> dict[int, float]:
     """The line classifier's decision over the rules' votes (`text.lines`): it removes lines the rules kept
     (rule MODEL_RULE). A line a rule removes stays removed: letting the classifier keep such lines lost seeds'
     boilerplate the rules were written for (a gutting is undone by `_keep_whole_if_gutted` instead). Returns the boilerplate score of each line it decided."""

@@ -13,14 +13,13 @@ of body lines on held-out outlets.
 from __future__ import annotations
 
 import json
-import math
 import re
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
 from korwatch_utils.text.indonesian import FUNCTION_WORDS, MONTHS, WEEKDAYS, WORD
-from korwatch_utils.weights import probability
+from korwatch_utils.weights import probability, size_class
 
 MODEL_FILE = Path(__file__).resolve().parent.parent / "models" / "lines.json"
 SHAPE_CHARS = 240  # characters of a line its shape features read (its two ends)
@@ -59,10 +58,6 @@ class Line(NamedTuple):
     following_prose: bool
 
 
-def _bucket(value: float) -> str:
-    return str(min(6, math.ceil(math.log2(value + 1)))) if value > 0 else "0"
-
-
 def _prose(text: str) -> bool:
     return len(text.split()) >= 8 and bool(SENTENCE_END.search(text))
 
@@ -86,9 +81,9 @@ def line_features(line: Line, title_words: frozenset[str]) -> dict[str, float]:
         f"headline_shape={line.zone}": float(headline),
         f"bullet={'number' if text[:1].isdigit() else 'mark'}": float(bool(_BULLET.search(text))),
         "teaser_end": float(bool(_TEASER_END.search(text))), "credit_word": float(bool(vocabulary & CREDIT_WORDS)),
-        f"words_zone={_bucket(len(words))}|{line.zone}": 1.0,
+        f"words_zone={size_class(len(words))}|{line.zone}": 1.0,
         f"rule={line.vote or 'none'}": 1.0, "voted": float(bool(line.vote)),
-        f"words={_bucket(len(words))}": 1.0, f"function_share={min(4, int(share * 10))}": 1.0,
+        f"words={size_class(len(words))}": 1.0, f"function_share={min(4, int(share * 10))}": 1.0,
         f"capitalised={min(4, int(capitalised * 5))}": 1.0,
         "sentence_end": float(bool(SENTENCE_END.search(text))), "colon_end": float(text.rstrip().endswith(":")),
         "time": float(bool(_TIME.search(text))), "year": float(bool(_YEAR.search(text))),

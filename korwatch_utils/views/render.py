@@ -75,12 +75,15 @@ def cue_sentences_html(cues: pd.DataFrame, limit: int = 50) -> str:
     for row in cues.head(limit).itertuples(index=False):
         sentence = escape(row.sentence)
         sentence = _mark(sentence, escape(row.cue), "kw-cue")
-        for name, css in ((row.speaker, "kw-speaker"), (row.target, "kw-target")):
+        written = getattr(row, "speaker_text", "") or row.speaker  # the speaker as the sentence writes it
+        for name, css in ((written, "kw-speaker"), (row.target, "kw-target")):
             if name:
                 sentence = _mark(sentence, escape(name), css)
         meta = (f"{escape(str(row.doc_id))} #{row.sent_id} · {escape(row.category)} ({escape(row.polarity)}"
                 f"{', negated' if row.negated else ''}) · speaker: {escape(row.speaker) or '?'}"
-                f" [{escape(row.attribution) or 'unknown'}] · target: {escape(row.target) or '?'}")
+                f" [{escape(getattr(row, 'speaker_source', '') or row.attribution) or 'unknown'}]"
+                f"{f' · confidence {row.confidence:.2f}' if hasattr(row, 'confidence') else ''}"
+                f" · target: {escape(row.target) or '?'}")
         parts.append(f'<div class="kw-sent">{sentence}<div class="kw-meta">{meta}</div></div>')
     if len(cues) > limit:
         parts.append(f'<div class="kw-meta">… and {len(cues) - limit} more</div>')
