@@ -6,29 +6,15 @@ import json
 import pandas as pd
 import pytest
 
+from conftest import handwritten_tables
 from korwatch_utils.analyses import attribution
 from korwatch_utils.analyses.attribution import attribute, load_model, quotes
-from korwatch_utils.analyses.entities import canonicalize
 from korwatch_utils.analyses.stance import stance_cues
-from korwatch_utils.nlp.ner import MENTION_COLUMNS, ModelFilesError
+from korwatch_utils.nlp.ner import ModelFilesError
 from korwatch_utils.tables import columns, conform
 
 
-def tables_of(text: str, names: list[tuple[str, str]]):
-    """articles, mentions and sentences of one hand-written article (one sentence per line)."""
-    sentences, start = [], 0
-    for sent_id, line in enumerate(text.split("\n")):
-        sentences.append(["a", sent_id, start, start + len(line), line])
-        start += len(line) + 1
-    rows, position = [], 0
-    for surface, kind in names:
-        begin = text.index(surface, position)
-        sent_id = next(s[1] for s in sentences if s[2] <= begin < s[3])
-        rows.append(["a", sent_id, begin, begin + len(surface), surface, kind, surface, ""])
-        position = begin + len(surface)
-    mentions = canonicalize(pd.DataFrame(rows, columns=MENTION_COLUMNS))
-    sentences = pd.DataFrame(sentences, columns=["doc_id", "sent_id", "start_char", "end_char", "text"])
-    return pd.DataFrame({"doc_id": ["a"], "text": [text]}), mentions, sentences
+tables_of = handwritten_tables
 
 
 def decided(text: str, names: list[tuple[str, str]], **options) -> pd.DataFrame:

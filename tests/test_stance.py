@@ -5,29 +5,16 @@ import io
 import pandas as pd
 import pytest
 
+from conftest import handwritten_tables
 from korwatch_utils.cli import main
 from korwatch_utils.tables import columns
-from korwatch_utils.analyses.entities import canonicalize
-from korwatch_utils.nlp.ner import MENTION_COLUMNS
 from korwatch_utils.views.render import cue_sentences_html
 from korwatch_utils.analyses.stance import CATEGORIES, CUE_COLUMNS, STANCE_CATEGORIES, filter_cues, lemma, load_cues, stance_cues, stance_matrix
 
 
 def cues_of(text: str, names: list[tuple[str, str]]) -> pd.DataFrame:
     """Cues in one hand-written article: names are (surface, type) in order of appearance; one sentence per line."""
-    rows, position = [], 0
-    sentences, start = [], 0
-    for sent_id, line in enumerate(text.split("\n")):
-        sentences.append(["a", sent_id, start, start + len(line), line])
-        start += len(line) + 1
-    for surface, kind in names:
-        begin = text.index(surface, position)
-        sent_id = next(s[1] for s in sentences if s[2] <= begin < s[3])
-        rows.append(["a", sent_id, begin, begin + len(surface), surface, kind, surface, ""])
-        position = begin + len(surface)
-    mentions = canonicalize(pd.DataFrame(rows, columns=MENTION_COLUMNS))
-    sentences = pd.DataFrame(sentences, columns=["doc_id", "sent_id", "start_char", "end_char", "text"])
-    return stance_cues(pd.DataFrame({"doc_id": ["a"], "text": [text]}), mentions, sentences)
+    return stance_cues(*handwritten_tables(text, names))
 
 
 def found(cues: pd.DataFrame) -> set[tuple]:
