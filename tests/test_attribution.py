@@ -69,6 +69,7 @@ def test_a_quote_is_a_direct_statement_with_its_content():
     assert said.content.iloc[0] == "Kami mengecam keras uji coba rudal itu,"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("text", [
     '"Kami mengecam keras serangan itu, kata juru bicara tanpa tanda penutup',  # a quote never closed
     'Ia berkata: "Mereka menuduh kami \'mengancam\' kawasan," ujar Menlu Rusia.',  # nested quotes

@@ -295,6 +295,7 @@ def test_without_the_classifier_the_rules_decide_alone(seeds_cleaned, seeds_dir)
     assert "model" not in set(rules_only.removed.rule)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name, text, status", [
     ("huge.txt", "kata " * 900_000, "loaded"),  # one line of 4.5 MB
     ("boilerplate.txt", "Baca juga: Putin ke Pyongyang\nBagikan artikel ini\nLihat juga: Kim ke Moskow\n", "emptied"),
