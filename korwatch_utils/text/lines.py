@@ -1,10 +1,12 @@
 """Which lines of a page are the story: a learned line classifier over the cleaning rules' votes.
 
 The rules of data/boilerplate.csv vote (the rule that would remove a line);
-the classifier decides, from that vote and the line's shape: its length, its
-share of function words, its closing punctuation, date, time, byline, caption,
-credit and share-bar shapes, its position, its likeness to the title and its
-neighbours. Trained by training/train_lines.py on scraped pages of outlets
+what a rule removes stays removed, and the classifier decides the lines the
+rules keep (`cleaning._model_decides`), from the line's
+shape: its length, its share of function words, its closing punctuation, date,
+time, byline, caption, credit and share-bar shapes, where it stands (before the
+story's first prose line, inside it, after it), its likeness to the title and
+its neighbours. Trained by training/train_lines.py on scraped pages of outlets
 other than the ones it is measured on (benchmarks/cleaning_quality.py), and
 shipped as JSON weights (models/lines.json) with the threshold that keeps 99 %
 of body lines on held-out outlets.
