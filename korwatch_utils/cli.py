@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -20,7 +21,9 @@ from korwatch_utils.analyses.entities import (
     analyst_aliases, cooccurrence, entity_mentions, entity_table, filter_entities, suggest_aliases,
 )
 from korwatch_utils.input.fetch import Fetcher, fetch
-from korwatch_utils.nlp.ner import ENTITY_TYPES, Annotations, ModelFilesError, annotate
+from korwatch_utils.nlp.ner import (
+    ENTITY_TYPES, THREADS_DEFAULT, THREADS_ENV, Annotations, ModelFilesError, annotate,
+)
 from korwatch_utils.notebooks import execute_notebooks
 from korwatch_utils.views.report import html_report
 from korwatch_utils.analyses.stance import STANCE_CATEGORIES, filter_cues, stance_matrix
@@ -46,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the `korwatch` console script."""
     parser = _parser()
     args = parser.parse_args(argv)
+    if getattr(args, "threads", None):
+        os.environ[THREADS_ENV] = str(max(1, args.threads))  # read when the models load (here or in a kernel)
     try:
         return args.handler(args)
     except (UsageError, ModelFilesError, StoreError, ClusterError, FileNotFoundError, NotADirectoryError,
@@ -99,6 +104,9 @@ def _command(commands, name: str, handler, help_text: str, *, cleans: bool = Tru
                          help="an extra alias table (alias, entity, type) over the shipped one; "
                          "default: aliases.csv in the input folder, if there is one")
     if name in ANALYSING:
+        sub.add_argument("--threads", type=int, metavar="N",
+                         help=f"torch threads in each process (default ${THREADS_ENV}, else {THREADS_DEFAULT}: one "
+                         "per process keeps two korwatch processes from slowing each other down)")
         sub.add_argument("--workers", type=int, metavar="N",
                          help="analyse on N local worker processes, one thread each (default: one per core; "
                          "1: in this process)")

@@ -182,3 +182,23 @@ def test_cli_ner_writes_mentions(capsys, seeds_dir, tmp_path, monkeypatch):
     frame = pd.read_csv(io.StringIO(capsys.readouterr().out), keep_default_na=False)
     assert list(frame.columns) == MENTION_COLUMNS
     assert {"Vladimir Putin", "Pyongyang"} <= set(frame.text)
+
+
+def test_torch_uses_one_thread_per_process_unless_told(monkeypatch):
+    from korwatch_utils.nlp import ner
+
+    monkeypatch.delenv(ner.THREADS_ENV, raising=False)
+    assert ner.torch_threads() == 1
+    monkeypatch.setenv(ner.THREADS_ENV, "3")
+    assert ner.torch_threads() == 3
+    monkeypatch.setenv(ner.THREADS_ENV, "many")
+    assert ner.torch_threads() == 1
+
+
+def test_the_threads_option_reaches_the_models_of_this_process(monkeypatch, capsys, seeds_dir):
+    from korwatch_utils.nlp import ner
+
+    monkeypatch.delenv(ner.THREADS_ENV, raising=False)
+    assert main(["ner", str(seeds_dir / "000_123b081560ab25d8.txt"), "--workers", "1", "--threads", "2"]) == 0
+    assert ner.torch_threads() == 2
+    monkeypatch.delenv(ner.THREADS_ENV, raising=False)

@@ -29,6 +29,7 @@ Token = tuple[str, int, int, str | None]  # text, start_char, end_char, NER tag 
 RESTORE_HINT = "restore it with `git checkout -- korwatch_utils/models` or rebuild it with `make models`"
 
 
+THREADS_ENV, THREADS_DEFAULT = "KORWATCH_THREADS", 1
 # Stanza's default is 32 sentences; 128 runs the plain pipeline 5 to 7 % faster on this
 # CPU with the same entities (`benchmarks/ner_speed.py --compare-batch-size 32` measures it).
 NER_BATCH_SIZE = 128
@@ -77,9 +78,23 @@ def load_pipeline(pretokenized: bool = False, models_dir: str | Path | None = No
     return _build_pipeline(bool(pretokenized), folder, int(ner_batch_size))
 
 
+def torch_threads() -> int:
+    """The threads torch may use in this process: $KORWATCH_THREADS, else THREADS_DEFAULT.
+
+    One by default: a second thread gains nothing here, and two processes each
+    taking every core (a notebook's sync beside a command) ran four times slower
+    together than one after the other (benchmarks/threads.py measures it).
+    """
+    value = os.environ.get(THREADS_ENV, "").strip()
+    return max(1, int(value)) if value.isdigit() else THREADS_DEFAULT
+
+
 @lru_cache(maxsize=4)
 def _build_pipeline(pretokenized: bool, folder: Path, ner_batch_size: int):
     import stanza
+    import torch
+
+    torch.set_num_threads(torch_threads())
 
     paths = {kind: model_path(kind, folder) for kind in MODEL_FILES}
     try:
