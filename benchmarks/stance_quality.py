@@ -15,7 +15,6 @@ benchmarks/stance_scoring.py (the guide's rule).
 """
 
 import argparse
-import json
 import os
 import tempfile
 import time
@@ -32,7 +31,7 @@ from korwatch_utils.analyses.entities import entity_mentions
 from korwatch_utils.analyses.stance import stance_cues
 from korwatch_utils.nlp.ner import annotate
 from training.stages import DEFAULT_DATA
-from training.train_attribution import STATEMENTS, as_gold
+from training.train_attribution import annotated_statements, as_gold
 
 BINS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.01)
 
@@ -92,15 +91,7 @@ def reliability(every_row, statements, names) -> None:
 
 def agreement(data: Path, names: Names) -> None:
     """The second annotators scored against the first on the 60 articles both labelled: the ceiling."""
-    first, second = {}, {}
-    for folder, into in (("annotations", first), ("second", second)):
-        for path in sorted((STATEMENTS / folder).glob("*.jsonl")):
-            for line in path.read_text(encoding="utf-8").splitlines():
-                row = json.loads(line) if line.strip() else None
-                if row:
-                    into.setdefault(row["doc"], [])
-                    if not row.get("none"):
-                        into[row["doc"]].append(row)
+    first, second = annotated_statements("annotations"), annotated_statements("second")
     doc_ids = sorted(set(first) & set(second))
     articles = gold_articles(data, doc_ids)
     tables = {"articles": articles, "sentences": annotate(articles).sentences}

@@ -2,9 +2,7 @@
 
 import os
 import shutil
-import sys
 import time
-from pathlib import Path
 
 import pandas as pd
 import pytest

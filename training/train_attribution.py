@@ -46,10 +46,11 @@ def split_of(doc_id: str) -> str:
     return "dev" if int(hashlib.sha256(doc_id.encode()).hexdigest(), 16) % 100 < DEV_SHARE else "train"
 
 
-def annotated_statements() -> dict[str, list[dict]]:
-    """The first annotators' statements by article (articles without one map to [])."""
+def annotated_statements(folder: str = "annotations") -> dict[str, list[dict]]:
+    """The statements of one annotation (annotations: the first annotators; second: the 60 articles labelled
+    again) by article; articles without one map to []."""
     by_doc: dict[str, list[dict]] = {}
-    for path in sorted((STATEMENTS / "annotations").glob("*.jsonl")):
+    for path in sorted((STATEMENTS / folder).glob("*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 row = json.loads(line)
@@ -112,7 +113,7 @@ def matching_statement(row, statements: list[dict]):
 
 def examples(tables: dict, statements: list[dict], names: Names) -> tuple[list, list, dict]:
     """(sense features, label) per row and (role features, label) per candidate of the rows that report one."""
-    documents = _documents(tables)
+    documents = attribution.documents(tables["articles"], tables["sentences"], tables["mentions"])
     by_doc = {}
     for statement in statements:
         by_doc.setdefault(statement["doc_id"], []).append(statement)
@@ -133,17 +134,9 @@ def examples(tables: dict, statements: list[dict], names: Names) -> tuple[list, 
     return sense, roles["speaker"], roles["target"]
 
 
-def _documents(tables: dict) -> dict[str, attribution.Document]:
-    sentences = dict(tuple(tables["sentences"].groupby("doc_id")))
-    mentions = dict(tuple(tables["mentions"].groupby("doc_id")))
-    empty_s, empty_m = tables["sentences"].iloc[0:0], tables["mentions"].iloc[0:0]
-    return {doc_id: attribution.Document(text, sentences.get(doc_id, empty_s), mentions.get(doc_id, empty_m))
-            for doc_id, text in zip(tables["articles"]["doc_id"], tables["articles"]["text"])}
-
-
 def decided_rows(tables: dict, model: attribution.Model) -> pd.DataFrame:
     """The rule rows with the model's decision on each (every row kept, with its scores)."""
-    documents = _documents(tables)
+    documents = attribution.documents(tables["articles"], tables["sentences"], tables["mentions"])
     rows = []
     for row in tables["cues"].itertuples(index=False):
         if row.category == "hedge":

@@ -93,7 +93,7 @@ def train_model(pages: list[Page], *, say=print) -> LineModel:
             train = [pair for pair, f in zip(pairs, folds) if f != fold]
             weights = fit(train, c)
             held = np.flatnonzero(folds == fold)
-            scores[held] = boilerplate_scores_of(weights, [pairs[i][0] for i in held])
+            scores[held] = [probability(weights, pairs[i][0]) for i in held]
         out_of_fold[c] = scores
     labels = np.array([label for _, label in pairs])
     losses = {c: float(-np.mean(labels * np.log(np.clip(s, 1e-6, 1)) + (1 - labels) * np.log(np.clip(1 - s, 1e-6, 1))))
@@ -109,10 +109,6 @@ def train_model(pages: list[Page], *, say=print) -> LineModel:
     weights = fit(pairs, best)
     return LineModel(weights, round(threshold, 4), hashlib.sha256(json.dumps(weights, sort_keys=True).encode())
                      .hexdigest()[:12])
-
-
-def boilerplate_scores_of(weights: dict, features: list[dict]) -> list[float]:
-    return [probability(weights, f) for f in features]
 
 
 def save(model: LineModel, out: Path) -> None:

@@ -17,7 +17,6 @@ the features a row has, cheap beside NER.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from bisect import bisect_left, bisect_right
@@ -30,8 +29,8 @@ from typing import NamedTuple
 import pandas as pd
 
 from korwatch_utils.analyses.stance import DECIDED_COLUMNS, lemma, quotations
-from korwatch_utils.nlp.ner import MODELS_DIR, RESTORE_HINT, ModelFilesError
-from korwatch_utils.weights import probability, size_class
+from korwatch_utils.nlp.ner import MODELS_DIR
+from korwatch_utils.weights import RESTORE_HINT, ModelFilesError, probability, read_weights, size_class
 from korwatch_utils.text.indonesian import (
     ACCORDING_TO, AGENT_PREPOSITION, AUXILIARIES, CLAUSE_LINKS, CONJUNCTIONS, DEMONSTRATIVES, NEGATIONS,
     OTHER_PRONOUNS, PERSONAL_PRONOUNS, PHRASE_BREAKS, RELATIVE, REPORTING_ROOTS, REPORTING_VERBS, TOWARDS,
@@ -287,9 +286,6 @@ def role_features(row, candidate: Candidate, document: Document, role: str, riva
     return features
 
 
-score = probability  # one logistic scorer for every shipped model (`korwatch_utils.weights`)
-
-
 class Model(NamedTuple):
     """The shipped weights: cue sense, speaker and target rankers, calibrator, thresholds."""
 
@@ -303,17 +299,13 @@ class Model(NamedTuple):
 
 @lru_cache(maxsize=2)
 def load_model(path: str | Path = MODEL_FILE) -> Model | None:
-    """The shipped attribution model, or None where it is not shipped (then the rules decide alone)."""
-    path = Path(path)
-    if not path.is_file():
-        return None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return Model(data["sense"], data["speaker"], data["target"], data["calibrator"], data["thresholds"],
-                     data["version"])
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        raise ModelFilesError(f"the attribution model {path} cannot be read ({error.__class__.__name__}); "
-                              f"{RESTORE_HINT}") from None
+    """The attribution model, or None where the file is absent (`require_model` says so in one line).
+
+    Raises:
+        ModelFilesError: the file is damaged.
+    """
+    data = read_weights(path, Model._fields)
+    return None if data is None else Model(*(data[field] for field in Model._fields))
 
 
 class Decision(NamedTuple):
@@ -337,21 +329,21 @@ def calibrator_features(sense: float, speaker_score: float, has_speaker: bool, t
 
 def decide(row, document: Document, model: Model) -> Decision:
     """The sense, the speaker and target chosen (or left empty), and the row's calibrated confidence."""
-    sense = score(model.sense, sense_features(row, document))
+    sense = probability(model.sense, sense_features(row, document))
     chosen = {}
     for role in ROLES:  # the speaker first: the target is another actor
         found = candidates(row, document, role)
         rivals = len(found)  # as training counts them
         if role == "target" and chosen["speaker"][0] is not None:
             found = [c for c in found if c.entity != chosen["speaker"][0].entity]
-        scored = sorted(((score(getattr(model, role), role_features(row, c, document, role, rivals)), c)
+        scored = sorted(((probability(getattr(model, role), role_features(row, c, document, role, rivals)), c)
                          for c in found), key=lambda pair: (-pair[0], pair[1].start))
         best = scored[0] if scored else (0.0, None)
         keep = best[1] is not None and best[0] >= model.thresholds[role]
         chosen[role] = (best[1] if keep else None, best[0])
     speaker, speaker_score = chosen["speaker"]
     target, target_score = chosen["target"]
-    confidence = score(model.calibrator, calibrator_features(sense, speaker_score, speaker is not None,
+    confidence = probability(model.calibrator, calibrator_features(sense, speaker_score, speaker is not None,
                                                              target_score))
     return Decision(sense, speaker.entity if speaker else "", speaker_score,
                     speaker_source(row, speaker, document) if speaker else "",
@@ -401,6 +393,15 @@ def content_span(row, document: Document) -> tuple[int, int]:
     return following or (row.end_char, end)
 
 
+def documents(articles: pd.DataFrame, sentences: pd.DataFrame, mentions: pd.DataFrame) -> dict[str, Document]:
+    """A Document for each article, for the features to read."""
+    sentences_by_doc = dict(tuple(sentences.groupby("doc_id")))
+    mentions_by_doc = dict(tuple(mentions.groupby("doc_id")))
+    return {doc_id: Document(text, sentences_by_doc.get(doc_id, sentences.iloc[0:0]),
+                             mentions_by_doc.get(doc_id, mentions.iloc[0:0]))
+            for doc_id, text in zip(articles["doc_id"], articles["text"])}
+
+
 def attribute(cues: pd.DataFrame, articles: pd.DataFrame, mentions: pd.DataFrame, sentences: pd.DataFrame, *,
               model: Model | None = None, min_confidence: float | None = None) -> pd.DataFrame:
     """The rules' cue rows decided by the model: speaker and target chosen or left empty, a calibrated
@@ -418,16 +419,10 @@ def attribute(cues: pd.DataFrame, articles: pd.DataFrame, mentions: pd.DataFrame
     """
     model = model or require_model()
     floor = model.thresholds["min_confidence"] if min_confidence is None else min_confidence
-    texts = dict(zip(articles["doc_id"], articles["text"]))
-    sentences_by_doc = dict(tuple(sentences.groupby("doc_id")))
-    mentions_by_doc = dict(tuple(mentions.groupby("doc_id")))
-    documents: dict[str, Document] = {}
+    by_doc = documents(articles[articles["doc_id"].isin(set(cues["doc_id"]))], sentences, mentions)
     rows = []
     for row in cues.itertuples(index=False):
-        if row.doc_id not in documents:
-            documents[row.doc_id] = Document(texts[row.doc_id], sentences_by_doc.get(row.doc_id, sentences.iloc[0:0]),
-                                             mentions_by_doc.get(row.doc_id, mentions.iloc[0:0]))
-        document = documents[row.doc_id]
+        document = by_doc[row.doc_id]
         decision = decide(row, document, model)
         confidence = round(decision.confidence, 3)
         if confidence < floor:

@@ -13,6 +13,7 @@ import pandas as pd
 
 from korwatch_utils.data import titles
 from korwatch_utils.tables import columns
+from korwatch_utils.weights import RESTORE_HINT, ModelFilesError
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 MODEL_FILES = {
@@ -26,17 +27,12 @@ MENTION_COLUMNS = columns("mentions")
 # Bump when the steps around the model change, so cached annotations are recomputed.
 ANNOTATION_VERSION = "2"
 Token = tuple[str, int, int, str | None]  # text, start_char, end_char, NER tag (None: to be tagged)
-RESTORE_HINT = "restore it with `git checkout -- korwatch_utils/models` or rebuild it with `make models`"
 
 
 THREADS_ENV, THREADS_DEFAULT = "KORWATCH_THREADS", 1
 # Stanza's default is 32 sentences; 128 runs the plain pipeline 5 to 7 % faster on this
 # CPU with the same entities (`benchmarks/ner_speed.py --compare-batch-size 32` measures it).
 NER_BATCH_SIZE = 128
-
-
-class ModelFilesError(RuntimeError):
-    """A shipped model file is missing or unreadable; the message names it and how to restore it."""
 
 
 class Annotations(NamedTuple):

@@ -14,14 +14,13 @@ of body lines on held-out outlets.
 
 from __future__ import annotations
 
-import json
 import re
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
 from korwatch_utils.text.indonesian import FUNCTION_WORDS, MONTHS, WEEKDAYS, WORD
-from korwatch_utils.weights import probability, size_class
+from korwatch_utils.weights import RESTORE_HINT, ModelFilesError, probability, read_weights, size_class
 
 MODEL_FILE = Path(__file__).resolve().parent.parent / "models" / "lines.json"
 SHAPE_CHARS = 240  # characters of a line its shape features read (its two ends)
@@ -109,13 +108,16 @@ class LineModel(NamedTuple):
 
 
 @lru_cache(maxsize=2)
-def load_line_model(path: str | Path = MODEL_FILE) -> LineModel | None:
-    """The shipped line classifier, or None where it is missing or unreadable (the rules then decide alone)."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-        return LineModel(data["weights"], float(data["threshold"]), data["version"])
-    except (OSError, ValueError, KeyError):
-        return None
+def load_line_model(path: str | Path = MODEL_FILE) -> LineModel:
+    """The shipped line classifier.
+
+    Raises:
+        ModelFilesError: the file is missing or damaged (`clean(line_model=None)` lets the rules decide alone).
+    """
+    data = read_weights(path, LineModel._fields)
+    if data is None:
+        raise ModelFilesError(f"the line classifier {path} is missing; {RESTORE_HINT}")
+    return LineModel(data["weights"], float(data["threshold"]), data["version"])
 
 
 def boilerplate_scores(lines: list[Line], title: str, model: LineModel) -> list[float]:
