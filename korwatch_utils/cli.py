@@ -14,7 +14,7 @@ from korwatch_utils.analyses.analysis import analyse, chunked
 from korwatch_utils.analyses.attribution import KINDS, default_min_confidence, quotes
 from korwatch_utils.input.articles import DEFAULT_MAX_BYTES, load_articles
 from korwatch_utils.text.cleaning import (
-    MODEL_RULE, clean, cleaning_report, load_rules, removed_by_rule, size_summary,
+    MODEL_RULE, REPEATED_RULE, clean, cleaning_report, load_rules, removed_by_rule, size_summary,
 )
 from korwatch_utils.storage.cluster import SCHEDULER_ENV, ClusterError, connect, on_workers
 from korwatch_utils.analyses.entities import (
@@ -96,7 +96,8 @@ def _command(commands, name: str, handler, help_text: str, *, cleans: bool = Tru
     if cleans and name != "run":
         sub.add_argument("--keep", action="append", metavar="RULE",
                          help="keep what this rule would remove (repeatable; 'model': the line classifier's "
-                         "removals); `korwatch by-rule` lists the rules")
+                         "removals; 'repeated': lines found in 3 or more articles of one site); `korwatch by-rule` lists "
+                         "the rules")
     if cleans:
         sub.add_argument("--rules", metavar="CSV",
                          help="an extra boilerplate rules file, applied after the shipped rules")
@@ -189,10 +190,10 @@ def _load(args):
 def _clean_all(args):
     loaded = _load(args)
     rules = load_rules(args.rules)
-    unknown = sorted(set(args.keep or ()) - {rule.rule for rule in rules} - {MODEL_RULE})
+    unknown = sorted(set(args.keep or ()) - {rule.rule for rule in rules} - {MODEL_RULE, REPEATED_RULE})
     if unknown:
         raise UsageError(f"--keep names no rule: {', '.join(unknown)} (`korwatch by-rule PATH` lists the rules at "
-                         f"work; '{MODEL_RULE}' is the line classifier)")
+                         f"work; '{MODEL_RULE}' is the line classifier, '{REPEATED_RULE}' a site's repeated lines)")
     return loaded, clean(loaded.articles, rules=rules, keep=args.keep or ())
 
 

@@ -333,3 +333,63 @@ def test_keeping_a_rule_that_does_not_exist_is_one_line_and_status_2(tmp_path, c
     assert main(["clean", str(tmp_path), "--keep", "modle"]) == 2
     err = capsys.readouterr().err.strip()
     assert "\n" not in err and "--keep names no rule: modle" in err
+
+
+FURNITURE = "Redaksi Warta Timur menerima tulisan opini pembaca lewat surel redaksi"
+STORIES = [
+    "Presiden Rusia Vladimir Putin tiba di Pyongyang pada Selasa malam untuk kunjungan dua hari.",
+    "Korea Selatan memanggil duta besar Rusia setelah pakta pertahanan itu diteken di Pyongyang.",
+    "Jepang menyatakan keprihatinan atas kerja sama militer Rusia dan Korea Utara pada Rabu.",
+    "Amerika Serikat menyebut kunjungan Putin ke Pyongyang sebagai ancaman bagi kawasan.",
+    "China meminta semua pihak menahan diri setelah Korea Utara meluncurkan rudal balistik pada Kamis.",
+    "Uni Eropa menjatuhkan sanksi baru kepada pejabat Korea Utara yang mengirim amunisi ke Rusia.",
+    "Menteri Luar Negeri Rusia Sergei Lavrov bertemu mitranya dari Korea Utara di Wonsan pada Sabtu.",
+]
+
+
+def site_folder(folder, pages: list[tuple[str, str, str]]):
+    """A folder of pages, each (outlet, url, extra line after its story), with a metadata.csv naming them."""
+    folder.mkdir(exist_ok=True)
+    rows = []
+    for n, (outlet, url, extra) in enumerate(pages):
+        _page(folder, f"{n:03d}.txt", f"{STORIES[n % len(STORIES)]}\n{extra}\n")
+        rows.append({"file": f"{n:03d}.txt", "outlet": outlet, "url": url})
+    pd.DataFrame(rows).to_csv(folder / "metadata.csv", index=False)
+    return load_articles(folder).articles
+
+
+def _furniture_rules(cleaned) -> dict[str, str]:
+    """doc_id -> the rule that removed FURNITURE from it ('' where it stayed)."""
+    removed = cleaned.removed[cleaned.removed.text == FURNITURE].set_index("doc_id").rule
+    return {doc: removed.get(doc, "") for doc in cleaned.articles.doc_id}
+
+
+def test_a_line_in_three_articles_of_one_site_is_its_furniture_and_goes_with_its_reason(tmp_path):
+    """The site is the metadata's outlet (case and spacing ignored), else the URL's host (without www.)."""
+    articles = site_folder(tmp_path / "a", [("Warta Timur", "", FURNITURE), ("warta  timur", "", FURNITURE),
+                                            ("WARTA TIMUR", "", FURNITURE),
+                                            ("", "https://www.kabarbarat.id/a/1", FURNITURE),
+                                            ("", "https://kabarbarat.id/a/2", FURNITURE),
+                                            ("", "http://www.kabarbarat.id:8080/a/3", FURNITURE)])
+    cleaned = clean(articles)
+    assert set(_furniture_rules(cleaned).values()) == {"repeated"} and len(cleaned.articles) == 6
+    assert all(story in text for story, text in zip(STORIES, cleaned.articles.text))
+    assert "repeated" in set(removed_by_rule(cleaned.removed).rule)
+    kept = clean(articles, keep=["repeated"])
+    assert all(FURNITURE in text for text in kept.articles.text)  # nothing else removes the line
+
+
+def test_a_line_in_two_articles_of_a_site_or_shared_across_sites_stays(tmp_path):
+    articles = site_folder(tmp_path / "a", [("Warta Timur", "", FURNITURE), ("Warta Timur", "", FURNITURE),
+                                            ("Kabar Barat", "", FURNITURE), ("Suara Utara", "", FURNITURE),
+                                            ("", "", FURNITURE), ("", "", FURNITURE), ("", "", FURNITURE)])
+    assert set(_furniture_rules(clean(articles)).values()) == {""}
+
+
+def test_a_long_paragraph_an_outlet_reuses_as_background_stays_in_each_story(tmp_path):
+    background = ("Korea Utara telah melakukan enam kali uji coba nuklir sejak 2006 dan menjadi sasaran sanksi "
+                  "Dewan Keamanan PBB yang melarang ekspor batu bara, tekstil dan makanan laut negara itu.")
+    articles = site_folder(tmp_path / "a", [("Warta Timur", "", background)] * 3)
+    cleaned = clean(articles)
+    assert all(background in text for text in cleaned.articles.text)
+    assert "repeated" not in set(cleaned.removed.rule)

@@ -322,3 +322,30 @@ def test_today_is_a_parameter_of_the_timeline_and_no_date_is_inferred_after_it()
     assert infer_reference(text, today=date(2020, 1, 1)).reference == "2016-08-22"
     assert today_in_key(date(2026, 12, 7), "2026-11-30") == "2026"
     assert today_in_key(date(2026, 12, 7), "") == "2026-12-07"  # no modification day: today bounds the date
+
+
+def test_a_new_article_recleans_only_the_articles_whose_site_furniture_it_changes(folder, tmp_path):
+    """A line becomes a site's furniture when its third article arrives: the two earlier articles of that site
+    are cleaned again, the others are not, and the store still equals a fresh analysis."""
+    furniture = "Redaksi Warta Timur menerima tulisan opini pembaca lewat surel redaksi"
+    stories = ["Presiden Rusia Vladimir Putin tiba di Pyongyang pada Selasa malam untuk kunjungan dua hari.",
+               "Korea Selatan memanggil duta besar Rusia setelah pakta pertahanan itu diteken di Pyongyang.",
+               "Jepang menyatakan keprihatinan atas kerja sama militer Rusia dan Korea Utara pada Rabu."]
+    metadata = pd.read_csv(folder / "metadata.csv", keep_default_na=False, dtype=str)
+
+    def add(n: int) -> None:
+        for i in range(n + 1):
+            (folder / f"wt{i}.txt").write_text(f"{stories[i]}\n{furniture}\n", encoding="utf-8")
+        rows = [{"file": f"wt{i}.txt", "outlet": "Warta Timur"} for i in range(n + 1)]
+        pd.concat([metadata, pd.DataFrame(rows)]).fillna("").to_csv(folder / "metadata.csv", index=False)
+
+    store = Store(tmp_path / "k.duckdb")
+    add(1)
+    store.sync(folder, progress=False)
+    assert furniture in " ".join(store.table("articles").text)
+    add(2)
+    report = store.sync(folder, progress=False)
+    assert (report.new, report.changed, report.unchanged) == (["wt2"], ["wt0", "wt1"], 5)
+    assert furniture not in " ".join(store.table("articles").text)
+    assert set(store.table("removed").query("text == @furniture").rule) == {"repeated"}
+    assert_same_as_fresh_analysis(store, folder)

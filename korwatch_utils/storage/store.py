@@ -31,7 +31,7 @@ from korwatch_utils.input.articles import ARTICLE_COLUMNS, DEFAULT_MAX_BYTES, lo
 from korwatch_utils.nlp.ner import ANNOTATION_VERSION, model_version
 from korwatch_utils.nlp.syntax import parser_version
 from korwatch_utils.storage.keys import code_version
-from korwatch_utils.text.cleaning import CleanResult, clean, load_rules
+from korwatch_utils.text.cleaning import CleanResult, clean, load_rules, repeated_lines
 from korwatch_utils.version import __version__
 from korwatch_utils.storage.cluster import connect, stream
 from korwatch_utils.data import DATA_DIR
@@ -196,8 +196,13 @@ class Store:
         rules = load_rules(rules_file)
         aliases = analyst_aliases(source if Path(source).is_dir() else None, aliases_file)
         config = _config_key(rules, aliases, f"{model_version()}+{parser_version()}")
-        articles = loaded.articles.assign(store_key=[
-            _article_key(row, config, today) for row in loaded.articles.itertuples(index=False)])
+        # A line is a site's furniture when enough of the folder's articles of that site hold it: what an article
+        # has of it is part of its key, so a new article re-cleans just the articles whose furniture it changes.
+        repeated = repeated_lines(loaded.articles)
+        furniture = [repeated.get(doc_id, frozenset()) for doc_id in loaded.articles["doc_id"]]
+        articles = loaded.articles.assign(furniture=furniture, store_key=[
+            _article_key(row, config, today, lines)
+            for row, lines in zip(loaded.articles.itertuples(index=False), furniture)])
         # The store is opened only to read keys and to commit each chunk (~15 ms each): between commits a
         # notebook or a second run can use it.
         with self._connect() as con:
@@ -292,7 +297,7 @@ def analyse_chunk(chunk: pd.DataFrame, rules, aliases: pd.DataFrame, today: date
     This is the work a Dask worker does; it reads nothing but its arguments and the package.
     """
     start = time.perf_counter()
-    cleaned = clean(chunk[ARTICLE_COLUMNS], rules=rules)
+    cleaned = clean(chunk[ARTICLE_COLUMNS], rules=rules, repeated=dict(zip(chunk["doc_id"], chunk["furniture"])))
     cleaning = time.perf_counter() - start
     tables, seconds = analyse_batch(cleaned.articles, aliases, today)
     tables.update(removed=cleaned.removed, paragraphs=cleaned.paragraphs,
@@ -310,11 +315,11 @@ def _config_key(rules: tuple, aliases: pd.DataFrame, model: str) -> str:
     return digest.hexdigest()[:16]
 
 
-def _article_key(row, config: str, today: date) -> str:
-    """Text, metadata, configuration and the day of one article's analysis: when any changes, it is analysed
-    again."""
+def _article_key(row, config: str, today: date, furniture: frozenset[str]) -> str:
+    """Text, metadata, configuration, the site furniture it holds and the day of one article's analysis: when
+    any changes, it is analysed again."""
     # The modification day matters only to an article that nothing else dates (and copying a folder changes it).
     modified = row.modified if not row.published and not url_date(row.url, today) else ""
     parts = [row.sha256, row.path, row.title, row.outlet, row.url, row.published, modified, config,
-             today_in_key(today, row.modified)]
+             today_in_key(today, row.modified), *sorted(furniture)]
     return hashlib.sha256("\n".join(map(str, parts)).encode()).hexdigest()[:20]

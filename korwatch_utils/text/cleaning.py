@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import os
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, NamedTuple
+from typing import Iterable, Mapping, NamedTuple
 
 import ftfy
 import pandas as pd
@@ -16,6 +18,7 @@ import pandas as pd
 from korwatch_utils.data import DATA_DIR
 from korwatch_utils.tables import columns
 from korwatch_utils.text.lines import body_like, boilerplate_scores, load_line_model, page_lines
+from korwatch_utils.text.outlets import site
 
 REMOVED_COLUMNS = columns("removed")
 PARAGRAPH_COLUMNS = columns("paragraphs")
@@ -30,6 +33,8 @@ MODEL_RULE = "model"  # the rule a line carries when the line classifier alone r
 SURE_PROSE_WORDS = 20  # a prose line this long inside the story is body without asking the classifier
 DEFAULT_MODEL = object()  # clean()'s default: the shipped line classifier
 GUTTED_SHARE = 0.5  # removals past this share of an article's prose are undone, and the article named
+REPEATED_RULE = "repeated"  # the rule a line carries when it is its site's furniture (`repeated_lines`)
+REPEAT_ARTICLES = 3  # a line in this many articles of one site is the site's, not a story's
 UNDONE, EMPTIED, OTHER_LANGUAGE = "removals undone", "emptied", "other language"  # statuses of cleaning notes
 
 _QUOTES = str.maketrans({
@@ -41,6 +46,7 @@ _SPACES = re.compile(r"[^\S\n]+")
 _LETTER_WORD = re.compile(r"[^\W\d_]+")
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _TITLE_KEY = re.compile(r"[\W_]+")
+_LINE_KEY = re.compile(r"[\W_]+")
 
 
 @dataclass(frozen=True)
@@ -153,7 +159,7 @@ def detect_language(text: str) -> str:
 # --- cleaning ------------------------------------------------------------------
 
 def clean(articles: pd.DataFrame, *, rules: Iterable[Rule] | None = None, line_model=DEFAULT_MODEL,
-          keep: Iterable[str] = ()) -> CleanResult:
+          keep: Iterable[str] = (), repeated: Mapping[str, frozenset[str]] | None = None) -> CleanResult:
     """Normalise each article and remove its boilerplate, recording every removal.
 
     Args:
@@ -161,7 +167,10 @@ def clean(articles: pd.DataFrame, *, rules: Iterable[Rule] | None = None, line_m
         rules: rules to apply; default `load_rules()` (the shipped file).
         line_model: the line classifier that decides over the rules' votes (`text.lines`); default the
             shipped one; None lets the rules decide alone.
-        keep: names of rules whose removals the analyst overrides (MODEL_RULE: the classifier's).
+        keep: names of rules whose removals the analyst overrides (MODEL_RULE: the classifier's,
+            REPEATED_RULE: the site furniture's).
+        repeated: doc_id -> its site's furniture (`repeated_lines`); default: found among these articles. A
+            store passes what it found in the whole folder when it cleans part of it.
 
     Returns:
         CleanResult(articles, removed, paragraphs). articles gets the cleaned
@@ -177,11 +186,15 @@ def clean(articles: pd.DataFrame, *, rules: Iterable[Rule] | None = None, line_m
     keep = set(keep)
     rules = tuple(rule for rule in (tuple(rules) if rules is not None else load_rules()) if rule.rule not in keep)
     line_model = None if MODEL_RULE in keep else load_line_model() if line_model is DEFAULT_MODEL else line_model
+    if REPEATED_RULE in keep:
+        repeated = {}
+    elif repeated is None:
+        repeated = repeated_lines(articles)
     out = articles.copy()
     removed_rows: list[dict] = []
     paragraph_rows: list[dict] = []
     for index, article in articles.iterrows():
-        doc = _clean_one(article, rules, line_model)
+        doc = _clean_one(article, rules, line_model, repeated.get(article["doc_id"], frozenset()))
         out.at[index, "text"] = doc["text"]
         out.at[index, "n_chars"] = len(doc["text"])
         out.at[index, "lang"] = doc["lang"]
@@ -243,9 +256,46 @@ def rule_votes(lines: list[str], rules: tuple[Rule, ...]) -> tuple[dict[int, str
     return verdict, kept_text, cuts, url
 
 
-def _clean_one(article: pd.Series, rules: tuple[Rule, ...], line_model) -> dict:
+def line_key(line: str) -> str:
+    """What makes two lines the same line: their words, case and punctuation ignored (a short digest)."""
+    words = _LINE_KEY.sub(" ", _INVISIBLE.sub("", line).casefold()).strip()
+    return hashlib.blake2b(words.encode(), digest_size=8).hexdigest() if words else ""
+
+
+def _may_be_furniture(line: str) -> bool:
+    # A long paragraph of prose is a story's, even when an outlet reuses it as background in several articles.
+    return bool(line.strip()) and not (body_like(line) and len(line.split()) >= SURE_PROSE_WORDS)
+
+
+def repeated_lines(articles: pd.DataFrame) -> dict[str, frozenset[str]]:
+    """doc_id -> the `line_key`s of its lines that recur in REPEAT_ARTICLES or more articles of its site
+    (`outlets.site`: the metadata's outlet, else the URL's host): the site's furniture.
+
+    Counted within one site only: a line that several outlets share may be a syndicated story's body, so it
+    is no evidence; an article whose site is unknown has none. Two passes over the raw lines (cost linear
+    in the folder, memory in its distinct lines); a line's key ignores what `normalize` changes but mojibake.
+    """
+    sites = [site(outlet, url) for outlet, url in zip(articles["outlet"], articles["url"])]
+
+    def keys(raw: str) -> set[str]:
+        return {line_key(line) for line in str(raw).split("\n") if _may_be_furniture(line)} - {""}
+
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for name, raw in zip(sites, articles["raw_text"]):
+        if name:
+            for key in keys(raw):
+                counts[name][key] += 1
+    furniture = {name: {key for key, n in found.items() if n >= REPEAT_ARTICLES} for name, found in counts.items()}
+    return {doc_id: frozenset(keys(raw) & furniture[name])
+            for doc_id, name, raw in zip(articles["doc_id"], sites, articles["raw_text"]) if furniture.get(name)}
+
+
+def _clean_one(article: pd.Series, rules: tuple[Rule, ...], line_model, furniture: frozenset[str]) -> dict:
     lines = normalize(article["raw_text"]).split("\n")
     verdict, kept_text, cuts, url = rule_votes(lines, rules)
+    for i in [i for i in kept_text if furniture and line_key(lines[i]) in furniture]:
+        del kept_text[i]
+        verdict[i] = REPEATED_RULE
     title = _strip_title(article, lines, kept_text, verdict)  # the headline is the title, never boilerplate
     scores = _model_decides(article, lines, verdict, kept_text, line_model)
     note = _keep_whole_if_gutted(lines, verdict, kept_text, cuts, rules)
