@@ -5,6 +5,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
+from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -18,7 +21,7 @@ from korwatch_utils.text.cleaning import (
 )
 from korwatch_utils.storage.cluster import SCHEDULER_ENV, ClusterError, connect, on_workers
 from korwatch_utils.analyses.entities import (
-    analyst_aliases, cooccurrence, entity_mentions, entity_table, filter_entities, suggest_aliases,
+    analyst_aliases, cooccurrence, entity_table, filter_entities, suggest_aliases,
 )
 from korwatch_utils.input.fetch import Fetcher, fetch
 from korwatch_utils.nlp.ner import (
@@ -27,11 +30,12 @@ from korwatch_utils.nlp.ner import (
 from korwatch_utils.notebooks import execute_notebooks
 from korwatch_utils.views.report import html_report
 from korwatch_utils.analyses.stance import STANCE_CATEGORIES, filter_cues, stance_matrix
-from korwatch_utils.storage.store import Store, StoreError, default_store_path
+from korwatch_utils.storage import queries
+from korwatch_utils.storage.store import STORE_FILE, Store, StoreError, default_store_path
 from korwatch_utils.analyses.export import FORMATS, coded_events
 from korwatch_utils.tables import columns, join_lists
 from korwatch_utils.analyses.trends import FREQUENCIES, trends
-from korwatch_utils.analyses.timeline import dates_to_settle, find_dates, reference_dates
+from korwatch_utils.analyses.timeline import dates_to_settle
 
 # The commands that analyse articles, and so take --workers and --scheduler.
 ANALYSING = {"ner", "mentions", "entities", "cooccurrence", "suggest-aliases", "stance-matrix", "timeline", "stance",
@@ -65,7 +69,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="korwatch",
         description="Analyse Indonesian news about the Korean Peninsula and Russia. "
-        "Each command reads a folder or files of articles and writes CSV to stdout.",
+        "Each command reads a folder or files of articles and writes CSV to stdout. Table commands answer "
+        "from a store beside the folder, analysing only new and changed articles first; with --store FILE "
+        "and no folder they answer from that store alone.",
     )
     parser.add_argument("--version", action="version", version=f"korwatch {__version__}")
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND", dest="command")
@@ -80,7 +86,6 @@ def _parser() -> argparse.ArgumentParser:
                    "articles are analysed), then write CSVs, report.html and the executed notebooks to --out.")
     run.add_argument("--out", default="outputs", help="output folder (default %(default)s)")
     run.add_argument("--notebooks", default=str(NOTEBOOKS_DIR), help="folder of the numbered notebooks")
-    run.add_argument("--store", help="the DuckDB store (default: <folder>.korwatch/korwatch.duckdb beside the folder)")
     return parser
 
 
@@ -90,7 +95,9 @@ def _command(commands, name: str, handler, help_text: str, *, cleans: bool = Tru
     if name in COMMAND_TABLES:  # the columns come from the table registry, so the help cannot drift
         description += f" Columns: {', '.join(columns(COMMAND_TABLES[name]))}."
     sub = commands.add_parser(name, help=help_text, description=description)
-    sub.add_argument("path", nargs="+", metavar="PATH", help="a folder of articles, or article files")
+    sub.add_argument("path", nargs="*" if cleans else "+", metavar="PATH",
+                     help="a folder of articles, or article files" + (" (none: answer from --store alone)"
+                                                                       if cleans and name != "run" else ""))
     sub.add_argument("--max-mb", type=float, default=DEFAULT_MAX_BYTES / 1e6,
                      help="skip files larger than this many MB (default %(default)s)")
     if cleans and name != "run":
@@ -99,6 +106,9 @@ def _command(commands, name: str, handler, help_text: str, *, cleans: bool = Tru
                          "removals; 'repeated': lines found in 3 or more articles of one site); `korwatch by-rule` lists "
                          "the rules")
     if cleans:
+        sub.add_argument("--store", metavar="FILE",
+                         help="the DuckDB store of the folder's analysis (default: <folder>.korwatch/korwatch.duckdb "
+                         "beside it; files or several folders use a temporary one)")
         sub.add_argument("--rules", metavar="CSV",
                          help="an extra boilerplate rules file, applied after the shipped rules")
         sub.add_argument("--aliases", metavar="CSV",
@@ -202,14 +212,74 @@ def _write(frame: pd.DataFrame) -> int:
     return 0
 
 
+class Corpus:
+    """What a table command answers from: a store, or, with --keep, the folder cleaned and analysed afresh in
+    memory (the store holds the default cleaning). Tables are read when first asked for."""
+
+    def __init__(self, args, store: Store | None):
+        self.args, self.store = args, store
+
+    @cached_property
+    def _fresh(self):
+        return _clean_all(self.args)
+
+    @cached_property
+    def load_report(self) -> pd.DataFrame:
+        return self.store.table("load_report") if self.store else self._fresh[0].report
+
+    @cached_property
+    def cleaned(self):
+        return self.store.cleaned() if self.store else self._fresh[1]
+
+    @cached_property
+    def analysis(self):
+        return self.store.tables() if self.store else _fresh_analysis(self.cleaned, self.args)
+
+
+@contextmanager
+def _corpus(args):
+    """The Corpus of a command: `_synced_store`, or a fresh analysis where --keep changes the cleaning."""
+    if getattr(args, "keep", None):
+        if not args.path:
+            raise UsageError("--keep cleans PATH afresh (the store holds the default cleaning): give PATH")
+        yield Corpus(args, None)
+        return
+    with _synced_store(args) as store:
+        yield Corpus(args, store)
+
+
+@contextmanager
+def _synced_store(args):
+    """The store of PATH brought up to date with it (only new and changed articles analysed); with no PATH,
+    the --store file alone, read as it is."""
+    if not args.path:
+        if not args.store:
+            raise UsageError("give PATH (a folder or files of articles), or --store FILE to answer from a store alone")
+        if not Path(args.store).is_file():
+            raise StoreError(f"no store at {args.store}")
+        yield Store(args.store)
+        return
+    folder = len(args.path) == 1 and Path(args.path[0]).is_dir()
+    if args.store and not folder:
+        raise UsageError("--store keeps the analysis of one folder: give that folder as PATH")
+    with tempfile.TemporaryDirectory(prefix="korwatch-") as work:
+        path = Path(args.store) if args.store else default_store_path(args.path[0]) if folder else Path(work) / STORE_FILE
+        store = Store(path)
+        synced = store.sync(args.path[0] if folder else args.path, args.rules, args.aliases,
+                            max_bytes=int(args.max_mb * 1e6), workers=getattr(args, "workers", 1),
+                            scheduler=getattr(args, "scheduler", None), progress=False)
+        print(f"store {path if folder else 'for these files'}: {synced}", file=sys.stderr)
+        yield store
+
+
 def _report(args) -> int:
-    loaded, cleaned = _clean_all(args)
-    return _write(pd.concat([loaded.report, cleaning_report(cleaned.articles)], ignore_index=True))
+    with _corpus(args) as corpus:
+        return _write(pd.concat([corpus.load_report, cleaning_report(corpus.cleaned.articles)], ignore_index=True))
 
 
 def _table(args) -> int:
-    _, cleaned = _clean_all(args)
-    return _write(TABLE_COMMANDS[args.command][1](cleaned, args))
+    with _corpus(args) as corpus:
+        return _write(TABLE_COMMANDS[args.command][1](corpus, args))
 
 
 def _workers(args, articles: pd.DataFrame):
@@ -228,86 +298,89 @@ def _aliases(args):
     return analyst_aliases(args.path[0] if len(args.path) == 1 else None, args.aliases)
 
 
-def _entity_mentions(cleaned, args):
-    return entity_mentions(cleaned.articles, _annotations(cleaned, args), _aliases(args))
-
-
-def _analysis(cleaned, args):
+def _fresh_analysis(cleaned, args):
     with _workers(args, cleaned.articles) as client:
         return analyse(cleaned.articles, _aliases(args), map_chunks=on_workers(client))
 
 
 def _stance(args) -> int:
-    _, cleaned = _clean_all(args)
-    cues = _confident_cues(_analysis(cleaned, args).cues, args)
-    return _write(filter_cues(cues, speakers=args.speaker, targets=args.target, categories=args.category,
-                              kinds=args.kind))
+    with _corpus(args) as corpus:
+        cues = _confident_cues(corpus.analysis.cues, args)
+        return _write(filter_cues(cues, speakers=args.speaker, targets=args.target, categories=args.category,
+                                  kinds=args.kind))
 
 
 def _quotes(args) -> int:
-    _, cleaned = _clean_all(args)
-    cues = filter_cues(_confident_cues(_analysis(cleaned, args).cues, args), speakers=args.speaker)
-    return _write(quotes(cues, cleaned.articles))
+    with _corpus(args) as corpus:
+        cues = filter_cues(_confident_cues(corpus.analysis.cues, args), speakers=args.speaker)
+        return _write(quotes(cues, corpus.cleaned.articles))
 
 
-def _confident_cues(cues: pd.DataFrame, args) -> pd.DataFrame:
-    """The stance rows at the chosen minimum confidence, saying on stderr which it is (the table holds no row
-    below the attributor's default, so a lower value changes nothing and is said so)."""
+def _chosen_min_confidence(args) -> float:
+    """The chosen minimum confidence of stance rows, said on stderr (the table holds no row below the
+    attributor's default, so a lower value changes nothing and is said so)."""
     default = default_min_confidence()
     minimum = max(default, args.min_confidence if args.min_confidence is not None else default)
     said = ("the default" if args.min_confidence is None or args.min_confidence == default else
             "the default: no row is below it" if args.min_confidence < default else "")
     print(f"stance rows with confidence >= {minimum:.2f}{f' ({said})' if said else ''}", file=sys.stderr)
-    return filter_cues(cues, min_confidence=minimum)
+    return minimum
+
+
+def _confident_cues(cues: pd.DataFrame, args) -> pd.DataFrame:
+    return filter_cues(cues, min_confidence=_chosen_min_confidence(args))
 
 
 def _entity_totals(args) -> int:
-    _, cleaned = _clean_all(args)
-    return _write(filter_entities(_entity_mentions(cleaned, args), types=args.type, min_mentions=args.min_mentions,
-                                  doc_ids=args.doc, search=args.search, merge=not args.no_merge))
+    options = dict(types=args.type, min_mentions=args.min_mentions, doc_ids=args.doc, search=args.search,
+                   merge=not args.no_merge)
+    with _corpus(args) as corpus:
+        return _write(queries.entity_totals(corpus.store, **options) if corpus.store else
+                      filter_entities(corpus.analysis.mentions, **options))
 
 
 # The commands that write a table of the registry (`tables.TABLES`): their help lists its columns.
 COMMAND_TABLES = {"report": "load_report", "removed": "removed", "paragraphs": "paragraphs", "ner": "mentions",
                   "mentions": "mentions", "stance": "cues", "references": "references", "dates": "dates",
                   "timeline": "events"}
-# command -> (help, function from the CleanResult and the arguments to the table it writes)
+# command -> (help, function from the Corpus and the arguments to the table it writes)
 TABLE_COMMANDS = {
     "clean": ("Write the cleaned articles (doc_id, title, published, outlet, url, lang, n_chars, text) as CSV.",
-              lambda cleaned, args: cleaned.articles[CLEAN_COLUMNS]),
+              lambda corpus, args: corpus.cleaned.articles[CLEAN_COLUMNS]),
     "removed": ("Write every removed line or fragment with its rule (\"model\" where the line classifier alone removed "
                 "it) and the classifier's boilerplate score as CSV.",
-                lambda cleaned, args: cleaned.removed),
+                lambda corpus, args: corpus.cleaned.removed),
     "by-rule": ("Write removals grouped by rule (rule, removals, articles, mean_score, example) as CSV.",
-                lambda cleaned, args: removed_by_rule(cleaned.removed)),
+                lambda corpus, args: removed_by_rule(corpus.cleaned.removed)),
     "summary": ("Write per-article sizes before and after cleaning as CSV.",
-                lambda cleaned, args: size_summary(cleaned)),
+                lambda corpus, args: size_summary(corpus.cleaned)),
     "paragraphs": ("Write every input paragraph with its language and the rule that removed it as CSV.",
-                   lambda cleaned, args: cleaned.paragraphs),
+                   lambda corpus, args: corpus.cleaned.paragraphs),
     "ner": ("Write the entity mentions found by the shipped Stanza model in the cleaned articles as CSV; entity is "
             "the text as tagged.",
-            lambda cleaned, args: _annotations(cleaned, args).mentions),
+            lambda corpus, args: _annotations(corpus.cleaned, args).mentions),
     "mentions": ("Write the entity mentions with canonical entity names, types and country codes as CSV.",
-                 _entity_mentions),
+                 lambda corpus, args: corpus.analysis.mentions),
     "entities": ("Write mentions per article and canonical entity (doc_id, entity, type, mentions) as CSV.",
-                 lambda cleaned, args: entity_table(_entity_mentions(cleaned, args))),
+                 lambda corpus, args: entity_table(corpus.analysis.mentions)),
     "cooccurrence": ("Write pairs of entities named in the same sentence (entity_a, entity_b, sentences, "
-                     "articles, doc_ids) as CSV.", lambda cleaned, args: cooccurrence(_entity_mentions(cleaned, args))),
+                     "articles, doc_ids) as CSV.", lambda corpus, args: cooccurrence(corpus.analysis.mentions)),
     "suggest-aliases": ("Write likely spelling variants and short forms of the same name (alias, entity, type, "
                         "score, reason, ...) as CSV, to confirm into an aliases.csv.",
-                        lambda cleaned, args: suggest_aliases(_entity_mentions(cleaned, args))),
+                        lambda corpus, args: suggest_aliases(corpus.analysis.mentions)),
     "stance-matrix": ("Write speaker x target counts of stance cues by polarity (speaker, target, negative, neutral, "
-                      "positive, total) as CSV.", lambda cleaned, args: stance_matrix(_analysis(cleaned, args).cues)),
+                      "positive, total) as CSV.", lambda corpus, args: queries.stance_matrix(corpus.store) if corpus.store else
+                      stance_matrix(corpus.analysis.cues)),
     "references": ("Write each article's reference date as CSV: published, else the URL's or the HTML page's date, "
                    "else inferred from the text, else unknown.",
-                   lambda cleaned, args: reference_dates(cleaned.articles)),
+                   lambda corpus, args: corpus.analysis.references),
     "dates-to-settle": ("Write the articles whose reference date is ambiguous or unknown (doc_id, file, reference, "
                         "source, candidates, evidence, settle) as CSV, with what would settle each.",
-                        lambda cleaned, args: dates_to_settle(reference_dates(cleaned.articles), cleaned.articles)),
+                        lambda corpus, args: dates_to_settle(corpus.analysis.references, corpus.cleaned.articles)),
     "dates": ("Write every date expression, resolved where it can be, as CSV.",
-              lambda cleaned, args: find_dates(cleaned.articles)),
+              lambda corpus, args: corpus.analysis.dates),
     "timeline": ("Write the events table as CSV: one row per dated sentence; list cells joined with '; '.",
-                 lambda cleaned, args: _analysis(cleaned, args).events),
+                 lambda corpus, args: queries.events(corpus.store) if corpus.store else corpus.analysis.events),
 }
 
 
@@ -322,21 +395,23 @@ def _fetch(args) -> int:
 
 
 def _trends(args) -> int:
-    _, cleaned = _clean_all(args)
-    analysis = _analysis(cleaned, args)
-    found = trends(analysis.mentions, _confident_cues(analysis.cues, args), analysis.references, freq=args.freq,
-                   types=args.type,
-                   entities=args.entity, exclude_ambiguous=args.exclude_ambiguous)
+    options = dict(freq=args.freq, types=args.type, entities=args.entity, exclude_ambiguous=args.exclude_ambiguous)
+    with _corpus(args) as corpus:
+        if corpus.store:
+            found = queries.trends(corpus.store, min_confidence=_chosen_min_confidence(args), **options)
+        else:
+            analysis = corpus.analysis
+            found = trends(analysis.mentions, _confident_cues(analysis.cues, args), analysis.references, **options)
     print(f"{found.undated} article(s) without a date left out; {found.ambiguous} with an ambiguous date "
           f"{'left out' if args.exclude_ambiguous else 'kept (ambiguous_articles)'}", file=sys.stderr)
     return _write(found.table)
 
 
 def _events_export(args) -> int:
-    _, cleaned = _clean_all(args)
-    analysis = _analysis(cleaned, args)
-    events = coded_events(_confident_cues(analysis.cues, args), analysis.events, analysis.references,
-                          cleaned.articles, args.format)
+    with _corpus(args) as corpus:
+        analysis = corpus.analysis
+        events = coded_events(_confident_cues(analysis.cues, args), analysis.events, analysis.references,
+                              corpus.cleaned.articles, args.format)
     if args.csv:
         return _write(events)
     events.to_json(sys.stdout, orient="records", lines=True, force_ascii=False)

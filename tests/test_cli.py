@@ -67,3 +67,52 @@ def test_help_of_each_table_command_lists_every_column_of_its_table(command, cap
     words = set(re.findall(r"[a-z_]+", capsys.readouterr().out))
     missing = [column for column in columns(COMMAND_TABLES[command]) if column not in words]
     assert missing == []
+
+
+@pytest.fixture()
+def copied_seeds(tmp_path, seeds_dir, monkeypatch):
+    import shutil
+
+    monkeypatch.setenv("KORWATCH_CACHE", str(tmp_path / "cache"))  # no NER cache from other tests
+    return shutil.copytree(seeds_dir, tmp_path / "articles")
+
+
+def test_a_table_command_on_an_unchanged_folder_runs_no_model_and_answers_the_same(capsys, copied_seeds, monkeypatch):
+    from korwatch_utils.analyses import analysis, stance
+
+    status, first, err = run_cli(capsys, "stance", str(copied_seeds), "--workers", "1")
+    assert status == 0 and "5 new" in err
+    calls = []
+    monkeypatch.setattr(analysis, "annotate", lambda *a, **k: calls.append("ner"))
+    monkeypatch.setattr(stance, "parse", lambda *a, **k: calls.append("parser"))
+    for command in ("stance", "entity-totals", "timeline", "clean"):
+        status, out, err = run_cli(capsys, command, str(copied_seeds), "--workers", "1") if command != "clean" else \
+            run_cli(capsys, command, str(copied_seeds))
+        assert status == 0 and "5 unchanged" in err, err
+        if command == "stance":
+            assert out == first
+    assert calls == []
+
+
+def test_a_store_answers_alone_when_its_folder_is_gone(capsys, copied_seeds, tmp_path):
+    store = tmp_path / "archive.duckdb"
+    status, with_folder, _ = run_cli(capsys, "entity-totals", str(copied_seeds), "--store", str(store), "--workers", "1")
+    assert status == 0 and store.is_file()
+    copied_seeds.rename(tmp_path / "moved")
+    status, alone, err = run_cli(capsys, "entity-totals", "--store", str(store))
+    assert status == 0 and alone == with_folder and "Kim Jong Un" in alone
+
+
+@pytest.mark.parametrize("content", [None, b"not a database at all" * 100])
+def test_a_missing_or_corrupt_store_is_one_line_and_a_failing_status(capsys, tmp_path, content):
+    store = tmp_path / "archive.duckdb"
+    if content is not None:
+        store.write_bytes(content)
+    status, out, err = run_cli(capsys, "stance-matrix", "--store", str(store))
+    assert status == 2 and out == "" and err.count("\n") == 1 and "Traceback" not in err
+    assert str(store) in err
+
+
+def test_neither_a_path_nor_a_store_is_one_line(capsys):
+    status, _, err = run_cli(capsys, "trends")
+    assert status == 2 and err.count("\n") == 1 and "--store" in err

@@ -7,11 +7,15 @@ import signal
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from korwatch_utils.storage import store as store_module
+from korwatch_utils.storage import queries, store as store_module
+from korwatch_utils.analyses.entities import filter_entities
+from korwatch_utils.analyses.stance import stance_matrix
+from korwatch_utils.analyses.trends import trends
 from korwatch_utils.analyses.analysis import analyse
 from korwatch_utils.text.cleaning import clean
 from korwatch_utils.input.articles import load_articles
@@ -349,3 +353,33 @@ def test_a_new_article_recleans_only_the_articles_whose_site_furniture_it_change
     assert furniture not in " ".join(store.table("articles").text)
     assert set(store.table("removed").query("text == @furniture").rule) == {"repeated"}
     assert_same_as_fresh_analysis(store, folder)
+
+
+INDOSUM = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "articles" / "indosum-dev"
+
+
+@pytest.mark.slow
+def test_database_aggregates_equal_the_pandas_tables_on_the_seeds_and_a_news_folder(folder, tmp_path):
+    """entity totals (every filter), the stance matrix, trends and events computed in DuckDB equal the `analyses`
+    functions over `Store.tables()`, row for row."""
+    for name, text in SPELLING_VARIANTS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    for path in sorted(INDOSUM.glob("*.txt"))[:40]:
+        shutil.copy(path, folder / path.name)
+    store = Store(tmp_path / "k.duckdb")
+    store.sync(folder, progress=False)
+    tables = store.tables()
+    assert len(tables.mentions) > 500 and (tables.cues.speaker != "").sum() > 10
+    searched = tables.mentions.entity[tables.mentions.entity != ""].iloc[0][:4]
+    for options in ({}, {"merge": False}, {"types": ["PER", "ORG"]}, {"search": searched}, {"min_mentions": 3},
+                    {"doc_ids": sorted(set(tables.mentions.doc_id))[:7]}):
+        pd.testing.assert_frame_equal(queries.entity_totals(store, **options),
+                                      filter_entities(tables.mentions, **options), obj=str(options))
+    pd.testing.assert_frame_equal(queries.stance_matrix(store), stance_matrix(tables.cues))
+    pd.testing.assert_frame_equal(queries.events(store), tables.events)
+    for options in ({}, {"freq": "week"}, {"exclude_ambiguous": True}, {"types": ["LOC"]},
+                    {"entities": ["Korea Utara", "Rusia"]}):
+        database, in_memory = (queries.trends(store, **options),
+                               trends(tables.mentions, tables.cues, tables.references, **options))
+        pd.testing.assert_frame_equal(database.table, in_memory.table, check_dtype=False, obj=str(options))
+        assert (database.undated, database.ambiguous) == (in_memory.undated, in_memory.ambiguous)

@@ -191,18 +191,22 @@ def unify_names(mentions: pd.DataFrame, *, per_article: bool = False) -> pd.Data
 
 
 def name_choices(mentions: pd.DataFrame, *, per_article: bool = False) -> tuple[dict, dict]:
-    """The spelling of each folded name and the type of each entity, keyed by (doc_id or None, name)."""
+    """The spelling of each folded name and the type of each entity, keyed by (doc_id or None, name).
+
+    mentions may carry a column `n`: each row then counts n times (a store passes its mention counts per
+    entity and type instead of every mention)."""
     groups = mentions["doc_id"] if per_article else [None] * len(mentions)
+    weights = mentions["n"] if "n" in mentions else [1] * len(mentions)
     counts: dict[tuple, Counter] = defaultdict(Counter)
-    for group, entity in zip(groups, mentions["entity"]):
+    for group, entity, weight in zip(groups, mentions["entity"], weights):
         if entity:
-            counts[(group, fold(entity))][entity] += 1
+            counts[(group, fold(entity))][entity] += weight
     spelling = {key: min(counter, key=lambda name: spelling_rank(name, counter[name]))
                 for key, counter in counts.items()}
     votes: dict[tuple, Counter] = defaultdict(Counter)
-    for group, entity, kind in zip(groups, mentions["entity"], mentions["type"]):
+    for group, entity, kind, weight in zip(groups, mentions["entity"], mentions["type"], weights):
         if entity:
-            votes[(group, spelling[(group, fold(entity))])][kind] += 1
+            votes[(group, spelling[(group, fold(entity))])][kind] += weight
     kinds = {key: min(counter, key=lambda kind: (-counter[kind], kind)) for key, counter in votes.items()}
     return spelling, kinds
 

@@ -171,13 +171,13 @@ class Store:
         with self._connect() as con:
             return dict(con.execute("SELECT key, value FROM meta").fetchall())
 
-    def sync(self, source: str | Path, rules_file: str | Path | None = None, aliases_file: str | Path | None = None,
+    def sync(self, source: str | Path | list, rules_file: str | Path | None = None, aliases_file: str | Path | None = None,
              *, max_bytes: int = DEFAULT_MAX_BYTES, chunk_size: int = CHUNK_SIZE, progress: bool = True,
              workers: int | None = 1, scheduler: str | None = None, today: date | None = None) -> SyncReport:
         """Bring the store up to date with a folder: analyse new and changed articles, drop deleted ones.
 
         Args:
-            source: the input folder (or files).
+            source: the input folder (or a list of files): the store then holds exactly its articles.
             rules_file: an extra boilerplate.csv; aliases_file: an extra aliases.csv (default: the
                 folder's own aliases.csv). Changing either re-analyses every article.
             chunk_size: articles analysed and committed together.
@@ -194,7 +194,8 @@ class Store:
         started = time.perf_counter()
         loaded = load_articles(source, max_bytes=max_bytes)
         rules = load_rules(rules_file)
-        aliases = analyst_aliases(source if Path(source).is_dir() else None, aliases_file)
+        folder = source if isinstance(source, (str, os.PathLike)) and Path(source).is_dir() else None
+        aliases = analyst_aliases(folder, aliases_file)
         config = _config_key(rules, aliases, f"{model_version()}+{parser_version()}")
         # A line is a site's furniture when enough of the folder's articles of that site hold it: what an article
         # has of it is part of its key, so a new article re-cleans just the articles whose furniture it changes.
@@ -271,6 +272,13 @@ class Store:
             con.execute(f"INSERT INTO {_q(name)} SELECT {', '.join(_q(c) for c in columns)} FROM incoming")
         finally:
             con.unregister("incoming")
+
+    def sql(self, query: str, params: list | None = None, **frames: pd.DataFrame) -> pd.DataFrame:
+        """The result of one read-only query, with each frame given registered as a view of that name."""
+        with self._connect() as con:
+            for name, frame in frames.items():
+                con.register(name, frame)
+            return con.execute(query, params or []).df()
 
     def table(self, name: str) -> pd.DataFrame:
         """One stored table, in the registry's row order (ties in the order they were written)."""
