@@ -21,13 +21,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
-from jupyter_client.manager import AsyncKernelManager
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
-from papermill import inspect_notebook
-from papermill.iorw import load_notebook_node
-from papermill.parameterize import parameterize_notebook
 
 CELL_TIMEOUT = 1800  # seconds one cell may take before its notebook is stopped
 START_TIMEOUT = 120  # seconds a kernel may take to answer on an idle machine; scaled up by the load
@@ -105,6 +98,15 @@ async def _execute_all(notebooks, out: Path, parameters: dict, limit: int, say) 
 
 
 async def _execute_one(notebook: Path, out: Path, parameters: dict, sockets: Path) -> NotebookRun:
+    # The Jupyter stack is imported only where notebooks run: nbformat's schema validator alone takes about
+    # 2 s to import, which every other korwatch command (this module is imported by the CLI) would pay.
+    import nbformat
+    from jupyter_client.manager import AsyncKernelManager
+    from nbclient import NotebookClient
+    from papermill import inspect_notebook
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
+
     started = time.perf_counter()
     output = out / notebook.name
     try:
@@ -151,7 +153,7 @@ async def _execute_one(notebook: Path, out: Path, parameters: dict, sockets: Pat
     return NotebookRun(notebook.name, seconds, problem, cell, source, kept if kept.exists() else None)
 
 
-async def _stop(client: NotebookClient | None) -> None:
+async def _stop(client) -> None:
     """Stop whatever a failed start left running."""
     try:
         if client is not None and client.km is not None and client.km.has_kernel:
@@ -165,6 +167,8 @@ def _kernel_name(node) -> str:
 
 
 def _describe(error: Exception) -> str:
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError  # see _execute_one
+
     if isinstance(error, CellExecutionError):
         return f"{error.ename}: {_first_line(error.evalue) if error.evalue else ''}".rstrip(": ")
     if isinstance(error, DeadKernelError):

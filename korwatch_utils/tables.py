@@ -105,5 +105,6 @@ def _as_list(value) -> list[str]:
 
 def join_lists(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with list cells joined by LIST_SEPARATOR, for CSV files and HTML tables."""
-    lists = [column for column in frame.columns if frame[column].map(lambda value: isinstance(value, list)).any()]
+    lists = [column for column in frame.columns if frame[column].dtype == object  # only object columns hold lists
+             and frame[column].map(lambda value: isinstance(value, list)).any()]
     return frame.assign(**{column: frame[column].map(LIST_SEPARATOR.join) for column in lists}) if lists else frame

@@ -17,9 +17,9 @@ import pandas as pd
 
 from korwatch_utils.analyses.countries import add_country_codes
 from korwatch_utils.analyses.entities import TOTAL_COLUMNS, fold, name_choices
-from korwatch_utils.analyses.timeline import stance_labels
 from korwatch_utils.analyses.trends import TREND_COLUMNS, Trends, period_of
 from korwatch_utils.storage.store import Store
+from korwatch_utils.tables import LIST_SEPARATOR, columns as columns_of
 
 POLARITIES = ("negative", "neutral", "positive")
 
@@ -38,12 +38,15 @@ def names(store: Store) -> pd.DataFrame:
     return add_country_codes(table)
 
 
-def _mentions_sql(merge: bool = True) -> str:
-    """Harmonised named mentions (doc_id, sent_id, start_char, entity, type, ambiguous unset), over view `names`;
+def _per_article_sql(merge: bool = True) -> str:
+    """Named mentions counted per article and harmonised entity (view `names`): doc_id, entity, type, n, and
+    first (the earliest mention's offset). Counted before the join, so the join reads a few rows per article;
     merge=False counts the text as written under the entity's type."""
-    entity = "n.entity" if merge else "m.text"
-    return (f"SELECT m.doc_id, m.sent_id, m.start_char, m.end_char, {entity} AS entity, n.type AS type "
-            "FROM mentions m JOIN names n ON m.entity = n.stored WHERE m.entity <> ''")
+    written = "m.text" if merge is False else "''"
+    return (f"SELECT c.doc_id, {'n.entity' if merge else 'c.written'} AS entity, n.type AS type, sum(c.n) AS n, "
+            f"min(c.first) AS first FROM (SELECT doc_id, entity, {written} AS written, count(*) AS n, "
+            f"min(start_char) AS first FROM mentions m WHERE entity <> '' GROUP BY doc_id, entity, written) c "
+            f"JOIN names n ON c.entity = n.stored GROUP BY c.doc_id, {'n.entity' if merge else 'c.written'}, n.type")
 
 
 def _cues_sql() -> str:
@@ -70,9 +73,9 @@ def entity_totals(store: Store, *, types=None, min_mentions: int = 1, doc_ids=No
         where.append("entity IN (SELECT UNNEST(?))")
         params.append([name for name in pool if wanted in fold(name)])
     totals = store.sql(
-        f"SELECT entity, type, count(*) AS mentions, count(DISTINCT doc_id) AS articles, min(doc_id) AS first "
-        f"FROM ({_mentions_sql(merge)}) WHERE {' AND '.join(where) or 'true'} GROUP BY entity, type "
-        f"HAVING count(*) >= ? ORDER BY mentions DESC, articles DESC, entity, first, type",
+        f"SELECT entity, type, sum(n)::BIGINT AS mentions, count(*) AS articles, min((doc_id, first)) AS first "
+        f"FROM ({_per_article_sql(merge)}) WHERE {' AND '.join(where) or 'true'} GROUP BY entity, type "
+        f"HAVING sum(n) >= ? ORDER BY mentions DESC, articles DESC, entity, first, type",
         [*params, min_mentions], names=name_map)
     return add_country_codes(totals.astype({"mentions": "int64", "articles": "int64"}))[TOTAL_COLUMNS]
 
@@ -94,6 +97,7 @@ def trends(store: Store, *, freq: str = "month", types=None, entities=None, excl
            min_confidence: float | None = None) -> Trends:
     """`trends.trends` over the stored tables: mentions, articles and negative / positive cues per period and
     entity."""
+    name_map = names(store)
     references = store.sql("SELECT doc_id, reference, ambiguous FROM \"references\"")
     dated = references[references["reference"] != ""]
     ambiguous_total = int(dated["ambiguous"].sum())
@@ -108,11 +112,11 @@ def trends(store: Store, *, freq: str = "month", types=None, entities=None, excl
             where.append(f"m.{column} IN (SELECT UNNEST(?))")
             params.append(list(allowed))
     table = store.sql(
-        f"SELECT p.period, m.entity, m.type, count(*) AS mentions, count(DISTINCT m.doc_id) AS articles, "
-        f"count(DISTINCT m.doc_id) FILTER (WHERE p.ambiguous) AS ambiguous_articles, "
-        f"min(m.doc_id || ':' || lpad(m.start_char::VARCHAR, 12, '0')) AS first "
-        f"FROM ({_mentions_sql()}) m JOIN periods p USING (doc_id) WHERE {' AND '.join(where) or 'true'} "
-        f"GROUP BY p.period, m.entity, m.type", params, names=names(store), periods=periods)
+        f"SELECT p.period, m.entity, m.type, sum(m.n)::BIGINT AS mentions, count(*) AS articles, "
+        f"count(*) FILTER (WHERE p.ambiguous) AS ambiguous_articles, min((m.doc_id, m.first)) AS first "
+        f"FROM ({_per_article_sql()}) m JOIN periods p USING (doc_id) WHERE {' AND '.join(where) or 'true'} "
+        f"GROUP BY p.period, m.entity, m.type ORDER BY p.period, mentions DESC, m.entity, first",
+        params, names=name_map, periods=periods)
     roles = store.sql(
         f"WITH c AS ({_cues_sql()} WHERE c.confidence >= ?), "
         "r AS (SELECT cue_row, doc_id, speaker_name AS entity, polarity FROM c "
@@ -120,24 +124,35 @@ def trends(store: Store, *, freq: str = "month", types=None, entities=None, excl
         "SELECT p.period, r.entity, count(*) FILTER (WHERE r.polarity = 'negative') AS negative, "
         "count(*) FILTER (WHERE r.polarity = 'positive') AS positive "
         "FROM r JOIN periods p USING (doc_id) WHERE r.entity <> '' GROUP BY p.period, r.entity",
-        [-1.0 if min_confidence is None else min_confidence], names=names(store), periods=periods)
-    table = table.merge(roles, on=["period", "entity"], how="left").fillna({"negative": 0, "positive": 0})
+        [-1.0 if min_confidence is None else min_confidence], names=name_map, periods=periods)
+    table = table.merge(roles, on=["period", "entity"], how="left").fillna({"negative": 0, "positive": 0})  # keeps the order
     table = table.astype({"mentions": "int64", "articles": "int64", "ambiguous_articles": "int64",
                           "negative": "int64", "positive": "int64"})
-    table = table.sort_values(["period", "mentions", "entity", "first"], ascending=[True, False, True, True],
-                              ignore_index=True)
     undated = set(references["doc_id"]) - set(references.loc[references["reference"] != "", "doc_id"])
     return Trends(table[TREND_COLUMNS], len(undated), ambiguous_total)
 
 
 def events(store: Store) -> pd.DataFrame:
-    """The harmonised events table (`Store.tables().events`) without reading mentions, sentences or dates:
-    entity lists renamed through `names`, stance labels from the harmonised cues."""
-    renamed = dict(zip(*names(store)[["stored", "entity"]].to_numpy().T))
-    cues = store.sql(f"SELECT doc_id, sent_id, speaker_name AS speaker, category, target_name AS target "
-                     f"FROM ({_cues_sql()}) ORDER BY doc_id, start_char, end_char, cue_row", names=names(store))
-    labels = stance_labels(cues)
-    table = store.table("events")
-    return table.assign(
-        entities=[list(dict.fromkeys(renamed.get(name, name) for name in names_)) for names_ in table["entities"]],
-        stance=[labels.get(key, []) for key in zip(table["doc_id"], table["sent_id"])])
+    """The harmonised events table (`Store.tables().events`) with its list cells joined as CSV writes them
+    (`tables.join_lists`): entity lists renamed through `names` (first spelling kept), stance labels
+    ("speaker category target", `timeline.stance_labels`) from the harmonised cues; all in the database."""
+    columns = [column for column in columns_of("events") if column not in ("entities", "stance")]
+    query = f"""
+        WITH named AS (
+            SELECT e.rowid AS r, coalesce(n.entity, u.name) AS name, u.i
+            FROM (SELECT rowid, unnest(entities) AS name, generate_subscripts(entities, 1) AS i FROM events) u
+            JOIN events e ON e.rowid = u.rowid LEFT JOIN names n ON u.name = n.stored),
+        entities AS (
+            SELECT r, string_agg(name, ? ORDER BY i) AS entities FROM (
+                SELECT *, row_number() OVER (PARTITION BY r, name ORDER BY i) AS k FROM named) WHERE k = 1
+            GROUP BY r),
+        stance AS (
+            SELECT doc_id, sent_id, string_agg(concat_ws(' ', CASE WHEN speaker_name = '' THEN '?' ELSE speaker_name
+                   END, nullif(category, ''), nullif(target_name, '')), ? ORDER BY start_char, end_char, cue_row) AS stance
+            FROM ({_cues_sql()}) GROUP BY doc_id, sent_id)
+        SELECT {', '.join(f'e."{c}"' for c in columns)}, coalesce(en.entities, '') AS entities,
+               coalesce(st.stance, '') AS stance
+        FROM events e LEFT JOIN entities en ON en.r = e.rowid LEFT JOIN stance st USING (doc_id, sent_id)
+        ORDER BY e.doc_id, e.sent_id, e.rowid"""
+    table = store.sql(query, [LIST_SEPARATOR, LIST_SEPARATOR], names=names(store))
+    return table[columns_of("events")]
