@@ -235,6 +235,11 @@ class Corpus:
     def analysis(self):
         return self.store.tables() if self.store else _fresh_analysis(self.cleaned, self.args)
 
+    @cached_property
+    def cues(self) -> pd.DataFrame:
+        """The stance table, harmonised (from a store without reading its mentions)."""
+        return queries.cues(self.store) if self.store else self.analysis.cues
+
 
 @contextmanager
 def _corpus(args):
@@ -305,14 +310,14 @@ def _fresh_analysis(cleaned, args):
 
 def _stance(args) -> int:
     with _corpus(args) as corpus:
-        cues = _confident_cues(corpus.analysis.cues, args)
+        cues = _confident_cues(corpus.cues, args)
         return _write(filter_cues(cues, speakers=args.speaker, targets=args.target, categories=args.category,
                                   kinds=args.kind))
 
 
 def _quotes(args) -> int:
     with _corpus(args) as corpus:
-        cues = filter_cues(_confident_cues(corpus.analysis.cues, args), speakers=args.speaker)
+        cues = filter_cues(_confident_cues(corpus.cues, args), speakers=args.speaker)
         return _write(quotes(cues, corpus.cleaned.articles))
 
 
@@ -362,12 +367,15 @@ TABLE_COMMANDS = {
     "mentions": ("Write the entity mentions with canonical entity names, types and country codes as CSV.",
                  lambda corpus, args: corpus.analysis.mentions),
     "entities": ("Write mentions per article and canonical entity (doc_id, entity, type, mentions) as CSV.",
-                 lambda corpus, args: entity_table(corpus.analysis.mentions)),
+                 lambda corpus, args: queries.entity_table(corpus.store) if corpus.store else
+                 entity_table(corpus.analysis.mentions)),
     "cooccurrence": ("Write pairs of entities named in the same sentence (entity_a, entity_b, sentences, "
-                     "articles, doc_ids) as CSV.", lambda corpus, args: cooccurrence(corpus.analysis.mentions)),
+                     "articles, doc_ids) as CSV.", lambda corpus, args: queries.cooccurrence(corpus.store) if corpus.store else
+                     cooccurrence(corpus.analysis.mentions)),
     "suggest-aliases": ("Write likely spelling variants and short forms of the same name (alias, entity, type, "
                         "score, reason, ...) as CSV, to confirm into an aliases.csv.",
-                        lambda corpus, args: suggest_aliases(corpus.analysis.mentions)),
+                        lambda corpus, args: suggest_aliases(
+                            queries.mention_counts(corpus.store) if corpus.store else corpus.analysis.mentions)),
     "stance-matrix": ("Write speaker x target counts of stance cues by polarity (speaker, target, negative, neutral, "
                       "positive, total) as CSV.", lambda corpus, args: queries.stance_matrix(corpus.store) if corpus.store else
                       stance_matrix(corpus.analysis.cues)),

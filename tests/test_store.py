@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from korwatch_utils.storage import queries, store as store_module
-from korwatch_utils.analyses.entities import filter_entities
+from korwatch_utils.analyses.entities import cooccurrence, entity_table, filter_entities, suggest_aliases
 from korwatch_utils.analyses.stance import stance_matrix
 from korwatch_utils.analyses.trends import trends
 from korwatch_utils.analyses.analysis import analyse
@@ -360,8 +360,9 @@ INDOSUM = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "a
 
 @pytest.mark.slow
 def test_database_aggregates_equal_the_pandas_tables_on_the_seeds_and_a_news_folder(folder, tmp_path):
-    """entity totals (every filter), the stance matrix, trends and events computed in DuckDB equal the `analyses`
-    functions over `Store.tables()`, row for row."""
+    """Every table `storage.queries` computes in DuckDB (entity totals under every filter, entity table,
+    co-occurrence, name counts, merged spellings, stance matrix, cues, trends, events) equals the `analyses`
+    function over `Store.tables()`, row for row."""
     for name, text in SPELLING_VARIANTS.items():
         (folder / name).write_text(text, encoding="utf-8")
     for path in sorted(INDOSUM.glob("*.txt"))[:40]:
@@ -377,6 +378,14 @@ def test_database_aggregates_equal_the_pandas_tables_on_the_seeds_and_a_news_fol
                                       filter_entities(tables.mentions, **options), obj=str(options))
     pd.testing.assert_frame_equal(queries.stance_matrix(store), stance_matrix(tables.cues))
     pd.testing.assert_frame_equal(queries.events(store), join_lists(tables.events), check_dtype=False)
+    pd.testing.assert_frame_equal(queries.cues(store), tables.cues, check_dtype=False)
+    pd.testing.assert_frame_equal(queries.entity_table(store), entity_table(tables.mentions), check_dtype=False)
+    pd.testing.assert_frame_equal(queries.cooccurrence(store), cooccurrence(tables.mentions), check_dtype=False)
+    pd.testing.assert_frame_equal(suggest_aliases(queries.mention_counts(store)), suggest_aliases(tables.mentions),
+                                  check_dtype=False)
+    respelt = tables.mentions[tables.mentions.text != tables.mentions.entity]
+    pd.testing.assert_frame_equal(queries.merged_spellings(store), respelt.groupby(["text", "entity", "type"]).size()
+                                  .reset_index(name="mentions"), check_dtype=False)
     for options in ({}, {"freq": "week"}, {"exclude_ambiguous": True}, {"types": ["LOC"]},
                     {"entities": ["Korea Utara", "Rusia"]}):
         database, in_memory = (queries.trends(store, **options),

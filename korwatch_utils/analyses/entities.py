@@ -460,12 +460,13 @@ def suggest_aliases(mentions: pd.DataFrame, threshold: float = 85.0) -> pd.DataF
     elsewhere in the corpus ("Miller" -> "Matthew Miller"), which
     `canonicalize` resolves only within one article. The rarer or shorter name
     is proposed as the alias of the other. Columns: alias, entity, type (as in
-    aliases.csv), score, reason, alias_mentions, entity_mentions.
+    aliases.csv), score, reason, alias_mentions, entity_mentions. mentions may be
+    counts: rows of entity, type and n (`storage.queries.mention_counts`).
     """
     from rapidfuzz import fuzz, process
 
     named = mentions[mentions["entity"] != ""]
-    counts = named.groupby(["entity", "type"]).size()
+    counts = named.groupby(["entity", "type"])["n"].sum() if "n" in named else named.groupby(["entity", "type"]).size()
     rows = []
     for kind, group in counts.groupby(level="type"):
         names = [entity for entity, _ in group.index]

@@ -1,4 +1,5 @@
-"""Aggregates computed by the store's database: entity totals, the stance matrix, trends and the events.
+"""Tables computed by the store's database: entity totals and tables, co-occurrence, the stance matrix, trends,
+events and cues, harmonised.
 
 Each equals the `analyses` function of the same name over `Store.tables()`
 (tests compare them on the seeds and test folders), but DuckDB groups the
@@ -16,10 +17,10 @@ from __future__ import annotations
 import pandas as pd
 
 from korwatch_utils.analyses.countries import add_country_codes
-from korwatch_utils.analyses.entities import TOTAL_COLUMNS, fold, name_choices
+from korwatch_utils.analyses.entities import COOCCURRENCE_COLUMNS, ENTITY_COLUMNS, TOTAL_COLUMNS, fold, name_choices
 from korwatch_utils.analyses.trends import TREND_COLUMNS, Trends, period_of
 from korwatch_utils.storage.store import Store
-from korwatch_utils.tables import LIST_SEPARATOR, columns as columns_of
+from korwatch_utils.tables import LIST_SEPARATOR, columns as columns_of, conform
 
 POLARITIES = ("negative", "neutral", "positive")
 
@@ -156,3 +157,50 @@ def events(store: Store) -> pd.DataFrame:
         ORDER BY e.doc_id, e.sent_id, e.rowid"""
     table = store.sql(query, [LIST_SEPARATOR, LIST_SEPARATOR], names=names(store))
     return table[columns_of("events")]
+
+
+def cues(store: Store) -> pd.DataFrame:
+    """The harmonised stance table (`Store.tables().cues`) without reading the mentions."""
+    columns = columns_of("cues")
+    select = ", ".join("speaker_name AS speaker" if c == "speaker" else "target_name AS target" if c == "target"
+                       else f'"{c}"' for c in columns)
+    table = store.sql(f"SELECT {select} FROM ({_cues_sql()}) ORDER BY doc_id, start_char, end_char, cue_row",
+                      names=names(store))
+    return conform("cues", table)
+
+
+def entity_table(store: Store, entities=None) -> pd.DataFrame:
+    """`entities.entity_table` of the stored mentions (doc_id, entity, type, code, mentions), optionally of some
+    entities only."""
+    where, params = ("WHERE entity IN (SELECT UNNEST(?))", [list(entities)]) if entities is not None else ("", [])
+    table = store.sql(f"SELECT doc_id, entity, type, n::BIGINT AS mentions FROM ({_per_article_sql()}) {where} "
+                      f"ORDER BY doc_id, mentions DESC, entity, first", params, names=names(store))
+    return add_country_codes(table)[ENTITY_COLUMNS]
+
+
+def mention_counts(store: Store) -> pd.DataFrame:
+    """entity, type, n: the harmonised named mentions counted per entity and type (what
+    `entities.suggest_aliases` reads)."""
+    return store.sql(f"SELECT entity, type, sum(n)::BIGINT AS n FROM ({_per_article_sql()}) GROUP BY entity, type "
+                     "ORDER BY entity, type", names=names(store))
+
+
+def merged_spellings(store: Store) -> pd.DataFrame:
+    """text, entity, type, mentions: every way a mention was written that differs from its harmonised entity
+    ('' for a mention that was only a title), sorted."""
+    return store.sql(
+        "SELECT m.text, coalesce(n.entity, m.entity) AS entity, coalesce(n.type, m.type) AS type, count(*) AS mentions "
+        "FROM mentions m LEFT JOIN names n ON m.entity = n.stored WHERE m.text <> coalesce(n.entity, m.entity) "
+        "GROUP BY ALL ORDER BY m.text, entity, type", names=names(store))
+
+
+def cooccurrence(store: Store) -> pd.DataFrame:
+    """`entities.cooccurrence` of the stored mentions: entity_a, entity_b, sentences, articles, doc_ids."""
+    table = store.sql(
+        "WITH s AS (SELECT DISTINCT doc_id, sent_id, n.entity FROM mentions m JOIN names n ON m.entity = n.stored "
+        "           WHERE m.entity <> '') "
+        "SELECT a.entity AS entity_a, b.entity AS entity_b, count(*) AS sentences, "
+        "count(DISTINCT a.doc_id) AS articles, string_agg(DISTINCT a.doc_id, ' ' ORDER BY a.doc_id) AS doc_ids "
+        "FROM s a JOIN s b ON a.doc_id = b.doc_id AND a.sent_id = b.sent_id AND a.entity < b.entity "
+        "GROUP BY a.entity, b.entity ORDER BY sentences DESC, articles DESC, entity_a, entity_b", names=names(store))
+    return table.astype({"sentences": "int64", "articles": "int64"})[COOCCURRENCE_COLUMNS]
