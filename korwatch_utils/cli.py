@@ -464,6 +464,7 @@ def _run(args) -> int:
     parameters = {"input_dir": str(source), "rules_file": str(Path(args.rules).resolve()) if args.rules else None,
                   "aliases_file": str(Path(args.aliases).resolve()) if args.aliases else None,
                   "store_path": str(store_path.resolve()), "workers": args.workers, "max_mb": args.max_mb,
+                  "sync": False,  # synced once above
                   # Widgets need a browser; headless, a widget cell can also stall the notebook client
                   # (jupyter/nbclient#312), so the executed copies show the static views only.
                   "interactive": False}

@@ -1,6 +1,7 @@
 """Widgets and HTML views, driven from code without a browser."""
 
 import ipywidgets as widgets
+import pytest
 import pandas as pd
 
 from korwatch_utils import clean, load_articles
@@ -123,3 +124,35 @@ def test_trends_explorer_filters_entities_type_frequency_and_periods(seeds_clean
     assert all("-W" in period for period in explorer.table.period) and explorer.periods.options[0].startswith("2024-W")
     explorer.periods.index = (0, 0)
     assert set(explorer.table.period) == {explorer.periods.options[0]}
+
+
+@pytest.fixture(scope="module")
+def seeds_store(tmp_path_factory, seeds_dir):
+    from korwatch_utils.storage.store import Store
+
+    store = Store(tmp_path_factory.mktemp("store") / "k.duckdb")
+    store.sync(seeds_dir, progress=False, workers=1)
+    return store
+
+
+def test_explorers_over_a_store_show_what_they_show_over_its_tables(seeds_store):
+    """The store-backed explorers (each change a database query) give the rows of the in-memory ones."""
+    from korwatch_utils.views.widgets import TrendsExplorer
+
+    tables = seeds_store.tables()
+    pairs = [(EntityExplorer(store=seeds_store), EntityExplorer(tables.mentions))]
+    for explorer in (explorer for pair in pairs for explorer in pair):
+        explorer.types.value = ("PER", "LOC")
+        explorer.articles.value = explorer.articles.options[1:3]
+        explorer.search.value = "kor"
+    by_store, in_memory = pairs[0]
+    assert len(by_store.totals) and by_store.articles.options == in_memory.articles.options
+    pd.testing.assert_frame_equal(by_store.totals, in_memory.totals, check_dtype=False)
+    trends_by_store = TrendsExplorer(store=seeds_store)
+    trends_in_memory = TrendsExplorer(tables.mentions, tables.cues, tables.references)
+    assert trends_by_store.entities.options == trends_in_memory.entities.options
+    for explorer in (trends_by_store, trends_in_memory):
+        explorer.freq.value = "week"
+        explorer.kind.value = "LOC"
+    assert len(trends_by_store.table)
+    pd.testing.assert_frame_equal(trends_by_store.table, trends_in_memory.table, check_dtype=False)

@@ -422,10 +422,14 @@ def filter_entities(mentions: pd.DataFrame, *, types=None, min_mentions: int = 1
     return totals[totals["mentions"] >= min_mentions].reset_index(drop=True)
 
 
-def mentions_per_article(table: pd.DataFrame, entities=None) -> pd.DataFrame:
-    """Entities as rows, articles as columns, mention counts as cells (0 where absent)."""
+def mentions_per_article(table: pd.DataFrame, entities=None, articles: int = 30) -> pd.DataFrame:
+    """Entities as rows, articles as columns, mention counts as cells (0 where absent): the `articles` articles
+    that mention these entities most (ties: the first ids), in id order."""
     if entities is not None:
         table = table[table["entity"].isin(list(entities))]
+    per_article = table.groupby("doc_id")["mentions"].sum()
+    chosen = per_article.sort_values(ascending=False, kind="stable").index[:articles]
+    table = table[table["doc_id"].isin(chosen)]
     pivot = table.pivot_table(index="entity", columns="doc_id", values="mentions", aggfunc="sum", fill_value=0)
     order = pivot.sum(axis=1).sort_values(ascending=False, kind="stable").index
     return pivot.loc[order].rename_axis(columns=None)

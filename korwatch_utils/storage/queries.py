@@ -204,3 +204,16 @@ def cooccurrence(store: Store) -> pd.DataFrame:
         "FROM s a JOIN s b ON a.doc_id = b.doc_id AND a.sent_id = b.sent_id AND a.entity < b.entity "
         "GROUP BY a.entity, b.entity ORDER BY sentences DESC, articles DESC, entity_a, entity_b", names=names(store))
     return table.astype({"sentences": "int64", "articles": "int64"})[COOCCURRENCE_COLUMNS]
+
+
+def sizes(store: Store) -> dict[str, int]:
+    """How many articles, sentences, mentions and stance rows the store holds."""
+    row = store.sql("SELECT (SELECT count(*) FROM articles) AS articles, (SELECT count(*) FROM sentences) AS "
+                    "sentences, (SELECT count(*) FROM mentions) AS mentions, (SELECT count(*) FROM cues) AS cues")
+    return {name: int(value) for name, value in row.iloc[0].items()}
+
+
+def article_texts(store: Store, doc_ids) -> pd.DataFrame:
+    """doc_id, text of these articles only (what a view shows of them)."""
+    return store.sql("SELECT doc_id, text FROM articles WHERE doc_id IN (SELECT UNNEST(?)) ORDER BY doc_id",
+                     [sorted(set(doc_ids))])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from functools import partial
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
@@ -17,6 +18,7 @@ from korwatch_utils.views.render import article_diff_html, cue_sentences_html, t
 from korwatch_utils.analyses.stance import CATEGORIES, filter_cues
 from korwatch_utils.analyses.timeline import filter_events
 from korwatch_utils.analyses.trends import FREQUENCIES, trends
+from korwatch_utils.storage import queries
 
 
 def article_viewer(cleaned) -> widgets.VBox:
@@ -43,6 +45,10 @@ def article_viewer(cleaned) -> widgets.VBox:
 class EntityExplorer:
     """Filter controls over the canonical mentions, redrawing a bar chart and a table on every change.
 
+    Over a store (`store=`), each change is a query of the store's database (`storage.queries.entity_totals`),
+    so an archive's mentions never come into memory; over a mentions table, `entities.filter_entities` (the
+    two give the same rows).
+
     Attributes:
         types, min_mentions, articles, search, merge: the controls; set `.value` in code to drive them.
         totals: the table shown now (entity, type, mentions, articles).
@@ -50,14 +56,20 @@ class EntityExplorer:
         widget: the whole explorer, for `display()`.
     """
 
-    def __init__(self, mentions, top_n: int = 20):
-        self.mentions = mentions
+    def __init__(self, mentions=None, top_n: int = 20, *, store=None):
+        if store is not None:
+            self._totals = partial(queries.entity_totals, store)
+            doc_ids = list(store.sql("SELECT DISTINCT doc_id FROM mentions WHERE entity <> '' ORDER BY doc_id")["doc_id"])
+        else:
+            self._totals = partial(filter_entities, mentions)
+            doc_ids = sorted(mentions.loc[mentions["entity"] != "", "doc_id"].unique())
         self.top_n = top_n
-        doc_ids = sorted(mentions["doc_id"].unique())
+        self.totals = self._totals()
         self.types = widgets.SelectMultiple(options=list(ENTITY_TYPES), value=list(ENTITY_TYPES),
                                             description="Types", rows=3)
-        self.min_mentions = widgets.IntSlider(value=1, min=1, max=max(2, _max_mentions(mentions)),
-                                              description="Min mentions", continuous_update=False)
+        most = int(self.totals["mentions"].max()) if len(self.totals) else 1
+        self.min_mentions = widgets.IntSlider(value=1, min=1, max=max(2, most), description="Min mentions",
+                                              continuous_update=False)
         self.articles = widgets.SelectMultiple(options=doc_ids, value=doc_ids, description="Articles",
                                                rows=min(6, max(2, len(doc_ids))), layout=widgets.Layout(width="45%"))
         self.search = widgets.Text(value="", description="Name", placeholder="part of a name",
@@ -65,7 +77,6 @@ class EntityExplorer:
         self.merge = widgets.Checkbox(value=True, description="Merge aliases")
         self.chart = widgets.Output()
         self.table = widgets.HTML()
-        self.totals = None
         self.figure = None
         for control in (self.types, self.min_mentions, self.articles, self.search, self.merge):
             control.observe(self.redraw, names="value")
@@ -76,20 +87,16 @@ class EntityExplorer:
 
     def redraw(self, change=None) -> None:
         """Recompute the filtered totals and redraw the chart and the table."""
-        self.totals = filter_entities(
-            self.mentions, types=self.types.value, min_mentions=self.min_mentions.value,
-            doc_ids=self.articles.value, search=self.search.value, merge=self.merge.value)
+        every_article = len(self.articles.value) == len(self.articles.options)  # no filter to send
+        self.totals = self._totals(types=self.types.value, min_mentions=self.min_mentions.value,
+                                   doc_ids=None if every_article else self.articles.value,
+                                   search=self.search.value, merge=self.merge.value)
         self.figure = entity_bar_chart(self.totals, self.top_n)
         self.chart.clear_output(wait=True)
         with self.chart:
             display(self.figure)
         plt.close(self.figure)  # shown through the Output only, not again by the inline backend
         self.table.value = table_html(self.totals.head(self.top_n))
-
-
-def _max_mentions(mentions) -> int:
-    named = mentions[mentions["entity"] != ""]
-    return int(named.groupby("entity").size().max()) if len(named) else 1
 
 
 class CueExplorer:
@@ -188,7 +195,11 @@ class TimelineExplorer:
 
 
 class TrendsExplorer:
-    """Entities, type, frequency and period range over `trends.trends`, redrawing the chart and the table.
+    """Entities, type, frequency and period range over the trend table, redrawing the chart and the table.
+
+    The whole trend table of a frequency is computed once, by the store's database (`store=`,
+    `storage.queries.trends`) or by `trends.trends` over the tables given; the controls pick its rows (the
+    rows of an entity do not depend on which other entities are chosen).
 
     Attributes:
         entities: SelectMultiple of the most mentioned entities (nothing selected: the top ones of the type).
@@ -197,10 +208,17 @@ class TrendsExplorer:
         table: the trend rows shown now; figure: the chart shown now; widget: the explorer, for `display()`.
     """
 
-    def __init__(self, mentions, cues, references, top_n: int = 6):
-        self.mentions, self.cues, self.references, self.top_n = mentions, cues, references, top_n
-        names = mentions.loc[mentions["entity"] != ""].groupby("entity").size().sort_values(ascending=False)
-        self.entities = widgets.SelectMultiple(options=list(names.index[:50]), description="Entities", rows=8)
+    def __init__(self, mentions=None, cues=None, references=None, top_n: int = 6, *, store=None):
+        if store is not None:
+            self._trends = partial(queries.trends, store)
+            totals = queries.entity_totals(store)
+        else:
+            self._trends = partial(trends, mentions, cues, references)
+            totals = filter_entities(mentions)
+        self._tables: dict[str, pd.DataFrame] = {}
+        self.top_n = top_n
+        self.entities = widgets.SelectMultiple(options=list(dict.fromkeys(totals["entity"].head(50))),
+                                               description="Entities", rows=8)
         self.kind = widgets.Dropdown(options=[("all", ""), *[(kind, kind) for kind in ENTITY_TYPES]],
                                      description="Type")
         self.freq = widgets.ToggleButtons(options=list(FREQUENCIES), value="month", description="Per")
@@ -218,9 +236,14 @@ class TrendsExplorer:
                                     self.periods, self.chart, self.pane])
         self.redraw()
 
+    def _table(self) -> pd.DataFrame:
+        """The whole trend table of the chosen frequency (computed on first use)."""
+        if self.freq.value not in self._tables:
+            self._tables[self.freq.value] = self._trends(freq=self.freq.value).table
+        return self._tables[self.freq.value]
+
     def _set_periods(self) -> None:
-        found = trends(self.mentions, self.cues, self.references, freq=self.freq.value).table
-        options = sorted(set(found["period"])) or [""]
+        options = sorted(set(self._table()["period"])) or [""]
         self.periods.options = options
         self.periods.index = (0, len(options) - 1)
 
@@ -230,10 +253,12 @@ class TrendsExplorer:
         self.redraw()
 
     def redraw(self, change=None) -> None:
-        """Recompute the trend rows for the chosen entities, type, frequency and periods; redraw."""
-        found = trends(self.mentions, self.cues, self.references, freq=self.freq.value,
-                       types=[self.kind.value] if self.kind.value else None,
-                       entities=list(self.entities.value) or None).table
+        """The trend rows of the chosen entities, type, frequency and periods; redraw."""
+        found = self._table()
+        if self.kind.value:
+            found = found[found["type"] == self.kind.value]
+        if self.entities.value:
+            found = found[found["entity"].isin(list(self.entities.value))]
         first, last = self.periods.value
         if first and last:
             found = found[(found["period"] >= first) & (found["period"] <= last)]
@@ -244,4 +269,3 @@ class TrendsExplorer:
             display(self.figure)
         plt.close(self.figure)
         self.pane.value = table_html(self.table.head(100))
-
