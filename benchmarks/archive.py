@@ -9,8 +9,13 @@ it), then every stored table is replicated inside DuckDB with new doc ids,
 one of 40 outlets each, and reference dates spread over ten years. Then, for
 each size, in a fresh process each: `korwatch entity-totals`, `trends`,
 `stance-matrix` and `timeline` with `--store FILE` and no folder (CSV to
-/dev/null), wall time (the imports included) and peak resident memory. Targets at 100,000 articles:
-each command <= 5 s and <= 1 GB, cost growing at most linearly (ratio <= 10).
+/dev/null), wall time (the imports included) and peak resident memory;
+notebooks 02 and 05 executed on the archive alone (`sync = False`, one
+kernel at a time, its start included); one redraw of the entity explorer
+and of the trends explorer over the store, in this process: the slowest of
+three changes of the type control. Targets at 100,000 articles: each command <= 5 s and
+<= 1 GB, each notebook <= 30 s, a redraw <= 1 s, cost growing at most
+linearly (ratio <= 10).
 """
 
 import argparse
@@ -97,6 +102,39 @@ def measure(store: Path, command: list[str]) -> dict:
     return json.loads(lines[-1])
 
 
+def notebook_seconds(store: Path, work: Path) -> dict[str, float]:
+    """Seconds each of notebooks 02 and 05 takes to execute on the store alone."""
+    from korwatch_utils.notebooks import execute_notebooks
+
+    chosen = [ROOT / "notebooks" / name for name in ("02_entity_frequency.ipynb", "05_trends.ipynb")]
+    parameters = {"input_dir": str(work), "store_path": str(store), "sync": False, "interactive": False}
+    (work / "executed").mkdir(exist_ok=True)
+    runs = execute_notebooks(chosen, work / "executed", parameters, concurrency=1, say=lambda line: None)
+    failed = [run.line() for run in runs if not run.ok]
+    if failed:
+        raise SystemExit("; ".join(failed))
+    return {run.name[:2]: run.seconds for run in runs}
+
+
+def redraw_seconds(store: Path) -> dict[str, float]:
+    """The slowest of three redraws of each store-backed explorer, each after a change of its type control."""
+    from korwatch_utils.storage.store import Store
+    from korwatch_utils.views.widgets import EntityExplorer, TrendsExplorer
+
+    archive = Store(store)
+    entities, trend = EntityExplorer(store=archive), TrendsExplorer(store=archive)
+    found = {}
+    for name, control, values in (("entities", entities.types, [("PER",), ("LOC",), ("PER", "ORG")]),
+                                   ("trends", trend.kind, ["LOC", "PER", "ORG"])):
+        seconds = []
+        for value in values:
+            started = time.perf_counter()
+            control.value = value
+            seconds.append(time.perf_counter() - started)
+        found[name] = max(seconds)
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -117,13 +155,19 @@ def main() -> None:
             found = measure(archive, command)
             results[(size, command[0])] = found
             print(f"  {command[0]:14} {found['seconds']:6.2f} s  peak {found['peak_mb']:6.0f} MB", flush=True)
+        for name, seconds in notebook_seconds(archive, args.work).items():
+            results[(size, f"notebook {name}")] = {"seconds": seconds}
+            print(f"  notebook {name}    {seconds:6.2f} s", flush=True)
+        for name, seconds in redraw_seconds(archive).items():
+            results[(size, f"redraw {name}")] = {"seconds": seconds}
+            print(f"  redraw {name:8} {seconds:6.2f} s", flush=True)
     if len(args.sizes) > 1:
         small, large = min(args.sizes), max(args.sizes)
         print(f"cost ratio {large:,} / {small:,} articles (size ratio {large / small:.0f}):")
-        for command in COMMANDS:
-            a, b = results[(small, command[0])], results[(large, command[0])]
-            print(f"  {command[0]:14} time {b['seconds'] / a['seconds']:.1f}x, peak memory "
-                  f"{b['peak_mb'] / a['peak_mb']:.1f}x")
+        for key in (key for size, key in results if size == small):
+            a, b = results[(small, key)], results[(large, key)]
+            memory = f", peak memory {b['peak_mb'] / a['peak_mb']:.1f}x" if "peak_mb" in a else ""
+            print(f"  {key:14} time {b['seconds'] / a['seconds']:.1f}x{memory}")
 
 
 if __name__ == "__main__":

@@ -57,9 +57,10 @@ def _cues_sql() -> str:
 
 
 def entity_totals(store: Store, *, types=None, min_mentions: int = 1, doc_ids=None, search: str = "",
-                  merge: bool = True) -> pd.DataFrame:
-    """`entities.filter_entities` over the stored mentions: entity, type, code, mentions, articles."""
-    name_map = names(store)
+                  merge: bool = True, name_map: pd.DataFrame | None = None) -> pd.DataFrame:
+    """`entities.filter_entities` over the stored mentions: entity, type, code, mentions, articles (name_map:
+    `names(store)`, when the caller keeps it)."""
+    name_map = names(store) if name_map is None else name_map
     where, params = [], []
     if types:
         where.append("type IN (SELECT UNNEST(?))")
@@ -95,10 +96,10 @@ def stance_matrix(store: Store, *, min_confidence: float | None = None) -> pd.Da
 
 
 def trends(store: Store, *, freq: str = "month", types=None, entities=None, exclude_ambiguous: bool = False,
-           min_confidence: float | None = None) -> Trends:
+           min_confidence: float | None = None, name_map: pd.DataFrame | None = None) -> Trends:
     """`trends.trends` over the stored tables: mentions, articles and negative / positive cues per period and
-    entity."""
-    name_map = names(store)
+    entity (name_map: `names(store)`, when the caller keeps it)."""
+    name_map = names(store) if name_map is None else name_map
     references = store.sql("SELECT doc_id, reference, ambiguous FROM \"references\"")
     dated = references[references["reference"] != ""]
     ambiguous_total = int(dated["ambiguous"].sum())

@@ -50,7 +50,8 @@ class EntityExplorer:
     two give the same rows).
 
     Attributes:
-        types, min_mentions, articles, search, merge: the controls; set `.value` in code to drive them.
+        types, min_mentions, articles, search, merge: the controls; set `.value` in code to drive them
+            (no article selected: every article).
         totals: the table shown now (entity, type, mentions, articles).
         figure: the bar chart shown now.
         widget: the whole explorer, for `display()`.
@@ -58,7 +59,7 @@ class EntityExplorer:
 
     def __init__(self, mentions=None, top_n: int = 20, *, store=None):
         if store is not None:
-            self._totals = partial(queries.entity_totals, store)
+            self._totals = partial(queries.entity_totals, store, name_map=queries.names(store))
             doc_ids = list(store.sql("SELECT DISTINCT doc_id FROM mentions WHERE entity <> '' ORDER BY doc_id")["doc_id"])
         else:
             self._totals = partial(filter_entities, mentions)
@@ -70,7 +71,8 @@ class EntityExplorer:
         most = int(self.totals["mentions"].max()) if len(self.totals) else 1
         self.min_mentions = widgets.IntSlider(value=1, min=1, max=max(2, most), description="Min mentions",
                                               continuous_update=False)
-        self.articles = widgets.SelectMultiple(options=doc_ids, value=doc_ids, description="Articles",
+        # Nothing selected counts every article: selecting 100,000 ids up front would take ipywidgets minutes.
+        self.articles = widgets.SelectMultiple(options=doc_ids, value=(), description="Articles",
                                                rows=min(6, max(2, len(doc_ids))), layout=widgets.Layout(width="45%"))
         self.search = widgets.Text(value="", description="Name", placeholder="part of a name",
                                    continuous_update=False)
@@ -87,9 +89,8 @@ class EntityExplorer:
 
     def redraw(self, change=None) -> None:
         """Recompute the filtered totals and redraw the chart and the table."""
-        every_article = len(self.articles.value) == len(self.articles.options)  # no filter to send
         self.totals = self._totals(types=self.types.value, min_mentions=self.min_mentions.value,
-                                   doc_ids=None if every_article else self.articles.value,
+                                   doc_ids=self.articles.value or None,
                                    search=self.search.value, merge=self.merge.value)
         self.figure = entity_bar_chart(self.totals, self.top_n)
         self.chart.clear_output(wait=True)
@@ -210,8 +211,9 @@ class TrendsExplorer:
 
     def __init__(self, mentions=None, cues=None, references=None, top_n: int = 6, *, store=None):
         if store is not None:
-            self._trends = partial(queries.trends, store)
-            totals = queries.entity_totals(store)
+            name_map = queries.names(store)
+            self._trends = partial(queries.trends, store, name_map=name_map)
+            totals = queries.entity_totals(store, name_map=name_map)
         else:
             self._trends = partial(trends, mentions, cues, references)
             totals = filter_entities(mentions)
