@@ -86,6 +86,7 @@ def connect(count: int | None = None, scheduler: str | None = None, *, chunks: i
     if chunks == 0 or not address and ((count or default_workers()) <= 1 or chunks is not None and chunks <= 1):
         yield None
         return
+    import dask
     from distributed import Client, LocalCluster
 
     cluster = client = None
@@ -94,9 +95,13 @@ def connect(count: int | None = None, scheduler: str | None = None, *, chunks: i
             if address:
                 client = Client(address, timeout=CONNECT_TIMEOUT)
             else:
-                cluster = LocalCluster(n_workers=count or default_workers(), threads_per_worker=1, processes=True,
-                                       memory_limit=MEMORY_PER_WORKER, dashboard_address=":0",
-                                       silence_logs=logging.ERROR)
+                # Dask starts local workers with MALLOC_TRIM_THRESHOLD_ set; any such setting also turns off
+                # glibc's dynamic mmap threshold, so torch maps and unmaps its large buffers on every call and
+                # the NER ran 45 % slower in a worker than in a plain process (benchmarks/parallel.py).
+                with dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}):
+                    cluster = LocalCluster(n_workers=count or default_workers(), threads_per_worker=1,
+                                           processes=True, memory_limit=MEMORY_PER_WORKER, dashboard_address=":0",
+                                           silence_logs=logging.ERROR)
                 client = Client(cluster)
         except (OSError, TimeoutError, RuntimeError) as error:
             where = f"reach the Dask scheduler at {address}" if address else "start local Dask workers"
