@@ -34,12 +34,17 @@ from korwatch_utils.storage import queries
 from korwatch_utils.storage.store import STORE_FILE, Store, StoreError, default_store_path
 from korwatch_utils.analyses.export import FORMATS, coded_events
 from korwatch_utils.tables import columns, join_lists
+from korwatch_utils.analyses.outlets import (
+    OUTLET_FREQUENCIES, article_outlets, compare_outlets, outlet_attention, outlet_stance, outlet_summary,
+    outlet_voices,
+)
 from korwatch_utils.analyses.trends import FREQUENCIES, trends
+from korwatch_utils.text.outlets import NO_OUTLET, OUTLETS_FILE, outlet_aliases
 from korwatch_utils.analyses.timeline import dates_to_settle
 
 # The commands that analyse articles, and so take --workers and --scheduler.
 ANALYSING = {"ner", "mentions", "entities", "cooccurrence", "suggest-aliases", "stance-matrix", "timeline", "stance",
-             "entity-totals", "trends", "events-export", "quotes", "run"}
+             "entity-totals", "trends", "events-export", "quotes", "outlets", "run"}
 CLEAN_COLUMNS = ["doc_id", "title", "published", "outlet", "url", "lang", "n_chars", "text"]
 NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 NOTEBOOKS_FAILED = 3  # exit status of a run whose CSVs and report were written but a notebook failed
@@ -81,6 +86,7 @@ def _parser() -> argparse.ArgumentParser:
     for name, (help_text, _) in TABLE_COMMANDS.items():
         _command(commands, name, _table, help_text)
     _add_filtered_commands(commands)
+    _add_outlets(commands)
     _add_fetch(commands)
     run = _command(commands, "run", _run, "Bring the store up to date with the folder (only new and changed "
                    "articles are analysed), then write CSVs, report.html and the executed notebooks to --out.")
@@ -174,6 +180,54 @@ def _min_confidence(command: argparse.ArgumentParser) -> None:
                          help="keep stance rows at least this likely right (0-1; default: the attributor's "
                          "threshold, which the stance table already applies; 0.8 keeps rows right about 9 times "
                          "in 10 on held-out articles)")
+
+
+def _add_outlets(commands) -> None:
+    outlets = _command(commands, "outlets", _outlets, "Write per outlet and period: articles, mentions and statements "
+                       "(summary), each entity's share of the outlet's attention (attention), the speakers it "
+                       "quotes and its share of direct quotes (voices), or negative and positive statements per "
+                       "speaker and target (stance), every share with a 95 %% Wilson interval and a flag where an "
+                       "outlet has too few articles; --compare A B: attention in A minus B over the periods both "
+                       "covered.")
+    outlets.add_argument("--table", choices=("summary", "attention", "voices", "stance"), default="summary",
+                         help="which table (default summary)")
+    outlets.add_argument("--freq", choices=OUTLET_FREQUENCIES, default="month",
+                         help="periods: ISO weeks, months or all articles together (default month)")
+    outlets.add_argument("--compare", nargs=2, metavar=("A", "B"), help="compare two outlets' attention")
+    outlets.add_argument("--outlets", metavar="CSV", help="an extra outlet alias table (alias, outlet); default: "
+                         "outlets.csv in the input folder, if there is one")
+
+
+def _outlets(args) -> int:
+    folder = Path(args.path[0]) if len(args.path) == 1 and Path(args.path[0]).is_dir() else None
+    aliases = outlet_aliases(args.outlets or (folder / OUTLETS_FILE if folder else None))
+    with _corpus(args) as corpus:
+        if corpus.store:
+            articles, references = corpus.store.sql("SELECT doc_id, outlet, url FROM articles"), \
+                corpus.store.table("references")
+            entities = queries.entity_table(corpus.store)
+        else:
+            articles, references = corpus.cleaned.articles, corpus.analysis.references
+            entities = entity_table(corpus.analysis.mentions)
+        outlets = article_outlets(articles, references, freq=args.freq, aliases=aliases)
+        unnamed = int((outlets["outlet"] == NO_OUTLET).sum())
+        if unnamed:
+            which = "no article names its outlet" if unnamed == len(outlets) else \
+                f"{unnamed} of {len(outlets)} articles name no outlet"
+            print(f"{which} (metadata, URL or dateline credit): counted under '{NO_OUTLET}'", file=sys.stderr)
+        if args.compare:
+            known = set(outlets["outlet"])
+            missing = [name for name in args.compare if name not in known]
+            if missing:
+                raise UsageError(f"no outlet {', '.join(map(repr, missing))}; the outlets are: "
+                                 f"{', '.join(sorted(known))}")
+            return _write(compare_outlets(outlet_attention(outlets, entities), outlets, *args.compare))
+        if args.table == "summary":
+            return _write(outlet_summary(outlets, entities, corpus.cues))
+        if args.table == "attention":
+            return _write(outlet_attention(outlets, entities))
+        return _write(outlet_voices(outlets, corpus.cues) if args.table == "voices" else
+                      outlet_stance(outlets, corpus.cues))
 
 
 def _add_fetch(commands) -> None:

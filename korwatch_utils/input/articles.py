@@ -23,7 +23,7 @@ REPORT_COLUMNS = columns("load_report")
 METADATA_FILE = "metadata.csv"
 METADATA_FIELDS = ("published", "outlet", "url", "title")
 # Files an input folder may hold beside the articles; they configure a run and are not articles.
-SIDECAR_FILES = {METADATA_FILE, "aliases.csv", "boilerplate.csv"}
+SIDECAR_FILES = {METADATA_FILE, "aliases.csv", "boilerplate.csv", "outlets.csv"}
 TEXT_SUFFIXES = {".txt", ".md"}
 HTML_SUFFIXES = {".html", ".htm"}
 DEFAULT_MAX_BYTES = 5_000_000

@@ -199,7 +199,9 @@ def clean(articles: pd.DataFrame, *, rules: Iterable[Rule] | None = None, line_m
         out.at[index, "n_chars"] = len(doc["text"])
         out.at[index, "lang"] = doc["lang"]
         for field in ("title", "url", "outlet"):
-            if not article[field] and doc[field]:
+            # A dateline's credit names the outlet only where no URL does: "Antara" atop a story the URL shows
+            # Kompas.com publishing is the wire's credit, not the outlet (`outlets.outlet_name`).
+            if not article[field] and doc[field] and not (field == "outlet" and out.at[index, "url"]):
                 out.at[index, field] = doc[field]
         out.at[index, "dateline"] = doc["dateline"]
         out.at[index, "cleaning_note"] = doc["cleaning_note"]
