@@ -1,4 +1,4 @@
-"""JupyterLab in a real browser: open notebooks 02, 04 and 05, run them, move the widgets, check what redraws.
+"""JupyterLab in a real browser: open notebooks 02, 04, 05 and 06, run them, move the widgets, check what redraws.
 
 Needs Debian's Chromium (/usr/bin/chromium; `make test` installs it where it can) and the
 playwright package (requirements.txt). Skipped, saying why, where either is missing.
@@ -188,5 +188,26 @@ def test_notebook_05_frequency_toggle_redraws_trends_table_and_chart(browser, la
         timeout=STEP_TIMEOUT)
     weeks = first_column(explorer_table(page, "ambiguous_articles"))
     assert weeks and all("-W" in period for period in weeks)
+    assert chart_source(page) != chart_before
+    page.close()
+
+
+def test_notebook_06_entity_and_outlet_choices_redraw_the_outlet_table_and_chart(browser, lab):
+    page = open_and_run(browser, lab, "06_outlets.ipynb")
+    before = first_column(explorer_table(page, "outlet_mentions"))
+    chart_before = chart_source(page)
+    assert before and len(set(before)) == 1  # one entity: the most mentioned
+    entity = visible_notebook(page).locator(".widget-dropdown select").first
+    labels = entity.locator("option").all_inner_texts()  # ipywidgets writes spaces as no-break spaces
+    label = next(label for label in labels if label.replace("\xa0", " ") != before[0])
+    choice = label.replace("\xa0", " ")
+    entity.select_option(label=label)
+    page.wait_for_function(
+        "(name) => { const t = [...document.querySelectorAll('.widget-html-content table')]"
+        ".filter(t => t.innerText.includes('outlet_mentions')).pop();"
+        " return t && t.querySelector('tbody td') && t.querySelector('tbody td').innerText.trim().replace(/\\u00a0/g, ' ') === name; }",
+        arg=choice, timeout=STEP_TIMEOUT)
+    after = first_column(explorer_table(page, "outlet_mentions"))
+    assert after and set(after) == {choice}
     assert chart_source(page) != chart_before
     page.close()

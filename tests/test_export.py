@@ -40,12 +40,13 @@ def test_coded_events_take_the_sentence_date_else_the_reference_and_code_countri
                 "start_char"])
     events = pd.DataFrame([["a", 0, "2024-06-19", False]], columns=["doc_id", "sent_id", "date", "ambiguous"])
     references = pd.DataFrame([["a", "2024-06-20", True]], columns=["doc_id", "reference", "ambiguous"])
-    articles = pd.DataFrame([["a", "https://contoh.id/a"]], columns=["doc_id", "url"])
+    articles = pd.DataFrame([["a", "", "https://www.antaranews.com/a"]], columns=["doc_id", "outlet", "url"])
     coded = coded_events(cues, events, references, articles, "plover")
     assert list(coded.columns) == EVENT_FIELDS and len(coded) == 2  # the cue with neither actor is left out
     first, second = coded.to_dict("records")
     assert (first["date"], first["date_ambiguous"], first["event_type"]) == ("2024-06-19", False, "ACCUSE")
-    assert (first["source_code"], first["target_code"], first["url"]) == ("PRK", "KOR", "https://contoh.id/a")
+    assert (first["source_code"], first["target_code"], first["url"]) == ("PRK", "KOR", "https://www.antaranews.com/a")
+    assert first["outlet"] == "Antara"  # from the URL's host
     assert (second["date"], second["date_ambiguous"], second["event_id"]) == ("2024-06-20", True, "a:70")
 
 
@@ -96,3 +97,25 @@ def test_the_report_says_in_words_and_a_titled_table_what_was_loaded(seeds_clean
     written = pd.read_csv(io.StringIO(capsys.readouterr().out), keep_default_na=False)
     assert sorted(written[["status", "field", "value"]].values.tolist()) == sorted(
         load_report[["status", "field", "value"]].values.tolist())
+
+
+def test_the_report_has_an_outlets_section_with_escaped_names(tmp_path, monkeypatch):
+    from korwatch_utils.analyses.analysis import analyse
+    from korwatch_utils.input.articles import load_articles
+    from korwatch_utils.text.cleaning import clean
+    from korwatch_utils.views.report import html_report
+
+    monkeypatch.setenv("KORWATCH_CACHE", str(tmp_path / "cache"))
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Presiden Rusia Vladimir Putin tiba di Pyongyang pada Selasa malam.\n",
+                                  encoding="utf-8")
+    (folder / "b.txt").write_text("Korea Selatan mengecam kunjungan Putin ke Pyongyang.\n", encoding="utf-8")
+    (folder / "metadata.csv").write_text("file,outlet,url\na.txt,<b>Warta</b>,\nb.txt,,https://www.antaranews.com/x\n",
+                                         encoding="utf-8")
+    loaded = load_articles(folder)
+    cleaned = clean(loaded.articles)
+    page = html_report(str(folder), loaded.report, cleaned, analyse(cleaned.articles))
+    section = page[page.index("<h2>Outlets</h2>"):page.index("<h2>Timeline</h2>")]
+    assert "Antara" in section and "&lt;b&gt;Warta&lt;/b&gt;" in section and "<b>Warta" not in section
+    assert "<img" in section and "few_articles" in section

@@ -156,3 +156,22 @@ def test_explorers_over_a_store_show_what_they_show_over_its_tables(seeds_store)
         explorer.kind.value = "LOC"
     assert len(trends_by_store.table)
     pd.testing.assert_frame_equal(trends_by_store.table, trends_in_memory.table, check_dtype=False)
+
+
+def test_outlet_explorer_redraws_for_outlets_entity_frequency_and_the_compared_pair(seeds_store):
+    from korwatch_utils.analyses.entities import entity_table
+    from korwatch_utils.views.widgets import OutletExplorer
+
+    tables = seeds_store.tables()
+    explorer = OutletExplorer(seeds_store.cleaned().articles, tables.references, entity_table(tables.mentions),
+                              tables.cues)
+    assert {"NTD", "Media Indonesia", "(no outlet)"} <= set(explorer.outlets.options)
+    assert set(explorer.table.entity) == {explorer.entity.value} and len(explorer.table)
+    explorer.entity.value = "Vladimir Putin"
+    assert set(explorer.table.entity) == {"Vladimir Putin"}
+    explorer.outlets.value = ("NTD",)
+    assert set(explorer.table.outlet) == {"NTD"} and "Vladimir Putin" in explorer.pane.value
+    explorer.freq.value = "week"
+    assert all("-W" in period or period.startswith("(") for period in explorer.table.period)
+    explorer.first.value, explorer.second.value = "NTD", "(no outlet)"
+    assert explorer.comparison.empty or (explorer.comparison.shared_periods > 0).all()

@@ -13,9 +13,10 @@ import pandas as pd
 
 from korwatch_utils.analyses.countries import country_code
 from korwatch_utils.data import read_csv
+from korwatch_utils.text.outlets import outlet_aliases, outlet_name
 
 EVENT_FIELDS = ["event_id", "date", "date_ambiguous", "event_type", "category", "source_actor", "source_code",
-                "target_actor", "target_code", "doc_id", "url", "sentence", "quote"]
+                "target_actor", "target_code", "doc_id", "outlet", "url", "sentence", "quote"]
 FORMATS = ("plover", "cameo")
 UNMAPPED = "unmapped"
 
@@ -47,7 +48,8 @@ def coded_events(cues: pd.DataFrame, events: pd.DataFrame, references: pd.DataFr
     """One row per cue with a speaker or a target, in EVENT_FIELDS.
 
     date is the cue sentence's own date from the timeline, else the article's
-    reference date ('' when neither); date_ambiguous says it rests on an
+    reference date ('' when neither); outlet is the article's (`outlets.outlet_name`, '' when it names
+    none); date_ambiguous says it rests on an
     ambiguous reference. Actors keep korwatch's canonical names; their codes
     are ISO 3166-1 alpha-3 where the actor is a country.
     """
@@ -56,10 +58,13 @@ def coded_events(cues: pd.DataFrame, events: pd.DataFrame, references: pd.DataFr
              for row in events.itertuples(index=False) if row.date}
     reference = {row.doc_id: (row.reference, bool(row.ambiguous)) for row in references.itertuples(index=False)}
     urls = dict(zip(articles["doc_id"], articles["url"]))
+    aliases = outlet_aliases()
+    outlets = {doc: outlet_name(outlet, url, aliases)
+               for doc, outlet, url in zip(articles["doc_id"], articles["outlet"], articles["url"])}
     rows = []
     for cue in chosen.itertuples(index=False):
         day, ambiguous = dated.get((cue.doc_id, cue.sent_id)) or reference.get(cue.doc_id, ("", False))
         rows.append([f"{cue.doc_id}:{cue.start_char}", day, bool(ambiguous and day), event_type(cue.category, fmt),
                      cue.category, cue.speaker, country_code(cue.speaker), cue.target, country_code(cue.target),
-                     cue.doc_id, urls.get(cue.doc_id, ""), cue.sentence, cue.quote])
+                     cue.doc_id, outlets.get(cue.doc_id, ""), urls.get(cue.doc_id, ""), cue.sentence, cue.quote])
     return pd.DataFrame(rows, columns=EVENT_FIELDS)

@@ -263,3 +263,64 @@ def _break_marks(axes) -> None:
         for ax, x in ((left, 1), (right, 0)):
             ax.plot([x - 0.015, x + 0.015], [-0.02, 0.02], transform=ax.transAxes, color="k", clip_on=False)
             ax.plot([x - 0.015, x + 0.015], [0.98, 1.02], transform=ax.transAxes, color="k", clip_on=False)
+
+
+def share_panels(table: pd.DataFrame, label: str, share: str = "share", low: str = "share_low",
+                 high: str = "share_high", *, group: str = "outlet", top_n: int = 8, max_panels: int = 6,
+                 title: str = "share of attention"):
+    """One panel per outlet (the first max_panels): the top_n rows by share as horizontal bars, each with its
+    95 % interval as an error bar."""
+    groups = list(dict.fromkeys(table[group]))[:max_panels]
+    figure, axes = plt.subplots(1, max(1, len(groups)), squeeze=False,
+                                figsize=(max(6.0, 3.6 * len(groups)), max(2.5, 0.32 * top_n + 1.2)))
+    if not groups:
+        axes[0][0].set_title(f"{title}: nothing to show")
+        axes[0][0].axis("off")
+        return figure
+    for ax, name in zip(axes[0], groups):
+        rows = table[table[group] == name].sort_values(share, ascending=False, kind="stable").head(top_n).iloc[::-1]
+        ax.barh(rows[label].astype(str), rows[share], color="#4c72b0",
+                xerr=[rows[share] - rows[low], rows[high] - rows[share]], ecolor="#333333", capsize=2)
+        ax.set_xlim(0, min(1.0, max(0.05, float(rows[high].max()) * 1.1)))
+        ax.set_title(str(name), fontsize=10)
+        ax.set_xlabel(title)
+    figure.tight_layout()
+    return figure
+
+
+def share_over_time_chart(attention: pd.DataFrame, entity: str, outlets: list[str] | None = None, ax=None):
+    """The entity's share of each outlet's attention per period, a line per outlet with its 95 % band."""
+    rows = attention[(attention["entity"] == entity) & ~attention["period"].str.startswith("(")]
+    if outlets:
+        rows = rows[rows["outlet"].isin(outlets)]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 3.5))
+    for name, group in rows.groupby("outlet", sort=True):
+        group = group.sort_values("period")
+        ax.plot(group["period"], group["share"], marker="o", label=str(name))
+        ax.fill_between(group["period"], group["share_low"], group["share_high"], alpha=0.15)
+    ax.set_ylabel(f"share of attention: {entity}")
+    ax.set_title(f"{entity}, by outlet" if len(rows) else f"{entity}: no outlet names it in a dated period")
+    if len(rows):
+        ax.legend(loc="best", fontsize=8, framealpha=0.8)
+        ax.tick_params(axis="x", rotation=45)
+    ax.figure.tight_layout()
+    return ax.figure
+
+
+def difference_chart(compared: pd.DataFrame, a: str, b: str, top_n: int = 15, ax=None):
+    """Each entity's share in outlet a minus outlet b with its 95 % interval; dark where the interval leaves
+    out zero (a difference larger than its uncertainty), grey where it does not."""
+    rows = compared.head(top_n).iloc[::-1]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, max(2.5, 0.3 * len(rows) + 1.2)))
+    ax.barh(rows["entity"], rows["difference"], color=["#1f4e79" if clear else "#bbbbbb" for clear in rows["clear"]],
+            xerr=[rows["difference"] - rows["difference_low"], rows["difference_high"] - rows["difference"]],
+            ecolor="#333333", capsize=2)
+    ax.axvline(0, color="#333333", linewidth=0.8)
+    periods = int(rows["shared_periods"].iloc[0]) if len(rows) else 0
+    ax.set_xlabel(f"share in {a} minus share in {b}")
+    ax.set_title(f"{a} vs {b} over the {periods} period(s) both covered (dark: clear difference)" if len(rows)
+                 else f"{a} and {b} share no period")
+    ax.figure.tight_layout()
+    return ax.figure

@@ -14,9 +14,12 @@ from korwatch_utils.analyses.attribution import default_min_confidence
 from korwatch_utils.text.cleaning import removed_by_rule, size_summary
 from korwatch_utils.analyses.entities import cooccurrence, entity_table, entity_totals
 from korwatch_utils.views.plots import (
-    attention_chart, cooccurrence_heatmap, entity_bar_chart, stance_heatmaps, timeline_chart,
+    attention_chart, cooccurrence_heatmap, entity_bar_chart, share_panels, stance_heatmaps, timeline_chart,
 )
 from korwatch_utils.views.render import table_html
+from korwatch_utils.analyses.outlets import (
+    MIN_ARTICLES, article_outlets, outlet_attention, outlet_summary, outlet_voices,
+)
 from korwatch_utils.analyses.stance import stance_matrix
 from korwatch_utils.analyses.trends import trends
 
@@ -80,6 +83,13 @@ def _settle_note(references) -> str:
                   "published date in metadata.csv settles either.")
 
 
+_OUTLETS_NOTE = ("Each article counts for its outlet (metadata, else the URL's host, else the dateline's credit; "
+                 "'(no outlet)' where none is named). Shares carry 95 % Wilson intervals over mentions or "
+                 "statements; an outlet with fewer than {few} articles is flagged (few_articles): too few to "
+                 "compare. `korwatch outlets` writes these tables per week or month, and --compare A B the "
+                 "difference of two outlets over the periods both covered.")
+
+
 def html_report(source: str, load_report, cleaned, analysis, top_n: int = 20, pairs=None) -> str:
     """The report as one HTML page (figures inline as PNG), for sharing a run without Jupyter.
 
@@ -94,6 +104,8 @@ def html_report(source: str, load_report, cleaned, analysis, top_n: int = 20, pa
     matrix = stance_matrix(analysis.cues)
     attention = trends(analysis.mentions, analysis.cues, analysis.references)
     events = analysis.events
+    outlets = article_outlets(cleaned.articles, analysis.references, freq="all")
+    by_outlet = outlet_attention(outlets, table)
     sections = [
         ("What was loaded", _load_section(load_report)),
         ("Articles", _rows("Size of each article before and after cleaning", size_summary(cleaned))),
@@ -110,6 +122,11 @@ def html_report(source: str, load_report, cleaned, analysis, top_n: int = 20, pa
          + _rows("Each article's reference date", analysis.references)),
         ("Attention over time", _figure(attention_chart(attention.table))
          + _rows("Mentions and stance cues per period", attention.table)),
+        ("Outlets", f"<p>{escape(_OUTLETS_NOTE.format(few=MIN_ARTICLES))}</p>"
+         + _rows("Articles, mentions and statements per outlet", outlet_summary(outlets, table, analysis.cues))
+         + _figure(share_panels(by_outlet, "entity"))
+         + _rows("Each entity's share of each outlet's attention", by_outlet, top_n * 2)
+         + _rows("The speakers each outlet quotes", outlet_voices(outlets, analysis.cues), top_n * 2)),
         ("Timeline", _figure(timeline_chart(events)) + _rows("Dated sentences", events[
             ["doc_id", "date", "end", "expression", "resolved_by", "planned", "entities", "stance", "sentence"]])),
     ]

@@ -13,8 +13,11 @@ from IPython.display import display
 from korwatch_utils.analyses.attribution import KINDS
 from korwatch_utils.analyses.entities import filter_entities
 from korwatch_utils.nlp.ner import ENTITY_TYPES
-from korwatch_utils.views.plots import attention_chart, entity_bar_chart, timeline_chart
+from korwatch_utils.views.plots import (
+    attention_chart, difference_chart, entity_bar_chart, share_over_time_chart, share_panels, timeline_chart,
+)
 from korwatch_utils.views.render import article_diff_html, cue_sentences_html, table_html
+from korwatch_utils.analyses.outlets import article_outlets, compare_outlets, outlet_attention, outlet_voices
 from korwatch_utils.analyses.stance import CATEGORIES, filter_cues
 from korwatch_utils.analyses.timeline import filter_events
 from korwatch_utils.analyses.trends import FREQUENCIES, trends
@@ -271,3 +274,69 @@ class TrendsExplorer:
             display(self.figure)
         plt.close(self.figure)
         self.pane.value = table_html(self.table.head(100))
+
+
+class OutletExplorer:
+    """Outlets, an entity and weeks or months: the entity's share of each chosen outlet's attention over time
+    with its 95 % band, the speakers each outlet quotes, and two outlets compared over the periods both covered.
+
+    Attributes:
+        outlets: SelectMultiple of outlets (nothing selected: every outlet); entity: Dropdown of the most mentioned
+        entities; freq: ToggleButtons week / month; first, second: the outlets compared.
+        table: the attention rows shown now (the entity in the chosen outlets); comparison: the comparison shown
+        now; figure: the share-over-time chart shown now; widget: the explorer, for `display()`.
+    """
+
+    COLUMNS = ["entity", "outlet", "period", "mentions", "outlet_mentions", "share", "share_low", "share_high",
+               "outlet_articles", "few_articles"]
+
+    def __init__(self, articles, references, entities, cues, top_n: int = 8, aliases=None):
+        self._articles, self._references, self._entities, self._cues = articles, references, entities, cues
+        self._aliases, self.top_n = aliases, top_n
+        self._tables: dict[str, tuple] = {}
+        names = sorted(set(self._computed("all")[0]["outlet"]))
+        top = self._entities.groupby("entity")["mentions"].sum().sort_values(ascending=False, kind="stable")
+        self.outlets = widgets.SelectMultiple(options=names, value=(), description="Outlets", rows=min(6, len(names)))
+        self.entity = widgets.Dropdown(options=list(top.index[:50]) or [""], description="Entity")
+        self.freq = widgets.ToggleButtons(options=["week", "month"], value="month", description="Per")
+        self.first = widgets.Dropdown(options=names, description="Compare")
+        self.second = widgets.Dropdown(options=names, value=names[1] if len(names) > 1 else names[0],
+                                       description="with")
+        self.chart, self.voices_chart, self.compare_chart = widgets.Output(), widgets.Output(), widgets.Output()
+        self.pane, self.compare_pane = widgets.HTML(), widgets.HTML()
+        self.table = self.comparison = self.figure = None
+        for control in (self.outlets, self.entity, self.freq, self.first, self.second):
+            control.observe(self.redraw, names="value")
+        self.widget = widgets.VBox([
+            widgets.HBox([self.outlets, widgets.VBox([self.entity, self.freq])]), self.chart, self.pane,
+            self.voices_chart, widgets.HBox([self.first, self.second]), self.compare_chart, self.compare_pane])
+        self.redraw()
+
+    def _computed(self, freq: str) -> tuple:
+        """(outlets, attention, voices) at this frequency, computed on first use."""
+        if freq not in self._tables:
+            outlets = article_outlets(self._articles, self._references, freq=freq, aliases=self._aliases)
+            self._tables[freq] = (outlets, outlet_attention(outlets, self._entities), outlet_voices(outlets, self._cues))
+        return self._tables[freq]
+
+    def _show(self, output, figure) -> None:
+        output.clear_output(wait=True)
+        with output:
+            display(figure)
+        plt.close(figure)
+
+    def redraw(self, change=None) -> None:
+        """The chosen entity's rows in the chosen outlets, the charts and the comparison; redraw."""
+        outlets, attention, _ = self._computed(self.freq.value)
+        chosen = list(self.outlets.value) or sorted(set(outlets["outlet"]))
+        rows = attention[(attention["entity"] == self.entity.value) & attention["outlet"].isin(chosen)]
+        self.table = rows[self.COLUMNS].reset_index(drop=True)
+        self.figure = share_over_time_chart(attention, self.entity.value, chosen)
+        self._show(self.chart, self.figure)
+        self.pane.value = table_html(self.table.head(100))
+        voices = self._computed("all")[2]  # who each outlet quotes, over all its articles
+        self._show(self.voices_chart, share_panels(voices[voices["outlet"].isin(chosen)], "speaker", top_n=self.top_n,
+                                                   title="share of statements"))
+        self.comparison = compare_outlets(attention, outlets, self.first.value, self.second.value)
+        self._show(self.compare_chart, difference_chart(self.comparison, self.first.value, self.second.value))
+        self.compare_pane.value = table_html(self.comparison.head(self.top_n * 2))
