@@ -45,6 +45,8 @@ from korwatch_utils.analyses.timeline import dates_to_settle
 # The commands that analyse articles, and so take --workers and --scheduler.
 ANALYSING = {"ner", "mentions", "entities", "cooccurrence", "suggest-aliases", "stance-matrix", "timeline", "stance",
              "entity-totals", "trends", "events-export", "quotes", "outlets", "run"}
+# The commands that show cleaning alone: with a folder they clean it in memory and run no model.
+CLEANING_COMMANDS = {"report", "clean", "removed", "by-rule", "summary", "paragraphs"}
 CLEAN_COLUMNS = ["doc_id", "title", "published", "outlet", "url", "lang", "n_chars", "text"]
 NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 NOTEBOOKS_FAILED = 3  # exit status of a run whose CSVs and report were written but a notebook failed
@@ -109,8 +111,8 @@ def _command(commands, name: str, handler, help_text: str, *, cleans: bool = Tru
     if cleans and name != "run":
         sub.add_argument("--keep", action="append", metavar="RULE",
                          help="keep what this rule would remove (repeatable; 'model': the line classifier's "
-                         "removals; 'repeated': lines found in 3 or more articles of one site); `korwatch by-rule` lists "
-                         "the rules")
+                         "removals; 'repeated': lines found in 3 or more articles of one site); "
+                         "`korwatch by-rule` lists the rules")
     if cleans:
         sub.add_argument("--store", metavar="FILE",
                          help="the DuckDB store of the folder's analysis (default: <folder>.korwatch/korwatch.duckdb "
@@ -186,7 +188,7 @@ def _add_outlets(commands) -> None:
     outlets = _command(commands, "outlets", _outlets, "Write per outlet and period: articles, mentions and statements "
                        "(summary), each entity's share of the outlet's attention (attention), the speakers it "
                        "quotes and its share of direct quotes (voices), or negative and positive statements per "
-                       "speaker and target (stance), every share with a 95 %% Wilson interval and a flag where an "
+                       "speaker and target (stance), every share with a 95 percent Wilson interval and a flag where an "
                        "outlet has too few articles; --compare A B: attention in A minus B over the periods both "
                        "covered.")
     outlets.add_argument("--table", choices=("summary", "attention", "voices", "stance"), default="summary",
@@ -267,8 +269,9 @@ def _write(frame: pd.DataFrame) -> int:
 
 
 class Corpus:
-    """What a table command answers from: a store, or, with --keep, the folder cleaned and analysed afresh in
-    memory (the store holds the default cleaning). Tables are read when first asked for."""
+    """What a table command answers from: a store, or the folder cleaned (and, asked for, analysed) afresh in
+    memory: with --keep (the store holds the default cleaning) or for a command that shows cleaning alone.
+    Tables are read when first asked for."""
 
     def __init__(self, args, store: Store | None):
         self.args, self.store = args, store
@@ -297,8 +300,9 @@ class Corpus:
 
 @contextmanager
 def _corpus(args):
-    """The Corpus of a command: `_synced_store`, or a fresh analysis where --keep changes the cleaning."""
-    if getattr(args, "keep", None):
+    """The Corpus of a command: `_synced_store`; PATH cleaned afresh in memory where --keep changes the cleaning
+    or the command shows cleaning alone (no model runs for it; with no PATH it reads the store too)."""
+    if getattr(args, "keep", None) or (args.command in CLEANING_COMMANDS and args.path):
         if not args.path:
             raise UsageError("--keep cleans PATH afresh (the store holds the default cleaning): give PATH")
         yield Corpus(args, None)
@@ -424,14 +428,16 @@ TABLE_COMMANDS = {
                  lambda corpus, args: queries.entity_table(corpus.store) if corpus.store else
                  entity_table(corpus.analysis.mentions)),
     "cooccurrence": ("Write pairs of entities named in the same sentence (entity_a, entity_b, sentences, "
-                     "articles, doc_ids) as CSV.", lambda corpus, args: queries.cooccurrence(corpus.store) if corpus.store else
+                     "articles, doc_ids) as CSV.",
+                     lambda corpus, args: queries.cooccurrence(corpus.store) if corpus.store else
                      cooccurrence(corpus.analysis.mentions)),
     "suggest-aliases": ("Write likely spelling variants and short forms of the same name (alias, entity, type, "
                         "score, reason, ...) as CSV, to confirm into an aliases.csv.",
                         lambda corpus, args: suggest_aliases(
                             queries.mention_counts(corpus.store) if corpus.store else corpus.analysis.mentions)),
     "stance-matrix": ("Write speaker x target counts of stance cues by polarity (speaker, target, negative, neutral, "
-                      "positive, total) as CSV.", lambda corpus, args: queries.stance_matrix(corpus.store) if corpus.store else
+                      "positive, total) as CSV.",
+                      lambda corpus, args: queries.stance_matrix(corpus.store) if corpus.store else
                       stance_matrix(corpus.analysis.cues)),
     "references": ("Write each article's reference date as CSV: published, else the URL's or the HTML page's date, "
                    "else inferred from the text, else unknown.",

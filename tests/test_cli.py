@@ -85,12 +85,13 @@ def test_a_table_command_on_an_unchanged_folder_runs_no_model_and_answers_the_sa
     calls = []
     monkeypatch.setattr(analysis, "annotate", lambda *a, **k: calls.append("ner"))
     monkeypatch.setattr(stance, "parse", lambda *a, **k: calls.append("parser"))
-    for command in ("stance", "entity-totals", "timeline", "clean"):
-        status, out, err = run_cli(capsys, command, str(copied_seeds), "--workers", "1") if command != "clean" else \
-            run_cli(capsys, command, str(copied_seeds))
+    for command in ("stance", "entity-totals", "timeline", "trends"):
+        status, out, err = run_cli(capsys, command, str(copied_seeds), "--workers", "1")
         assert status == 0 and "5 unchanged" in err, err
         if command == "stance":
             assert out == first
+    status, _, err = run_cli(capsys, "clean", str(copied_seeds))  # cleaning alone: no store, no model
+    assert status == 0 and "store" not in err
     assert calls == []
 
 

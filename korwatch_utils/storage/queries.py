@@ -52,7 +52,8 @@ def _per_article_sql(merge: bool = True) -> str:
 
 def _cues_sql() -> str:
     """Cues with harmonised speaker and target (view `names`)."""
-    return ("SELECT c.*, c.rowid AS cue_row, coalesce(s.entity, c.speaker) AS speaker_name, coalesce(t.entity, c.target) AS target_name "
+    return ("SELECT c.*, c.rowid AS cue_row, coalesce(s.entity, c.speaker) AS speaker_name, "
+            "coalesce(t.entity, c.target) AS target_name "
             "FROM cues c LEFT JOIN names s ON c.speaker = s.stored LEFT JOIN names t ON c.target = t.stored")
 
 
@@ -127,7 +128,8 @@ def trends(store: Store, *, freq: str = "month", types=None, entities=None, excl
         "count(*) FILTER (WHERE r.polarity = 'positive') AS positive "
         "FROM r JOIN periods p USING (doc_id) WHERE r.entity <> '' GROUP BY p.period, r.entity",
         [-1.0 if min_confidence is None else min_confidence], names=name_map, periods=periods)
-    table = table.merge(roles, on=["period", "entity"], how="left").fillna({"negative": 0, "positive": 0})  # keeps the order
+    # A left merge keeps the left's order: the SQL's ORDER BY.
+    table = table.merge(roles, on=["period", "entity"], how="left").fillna({"negative": 0, "positive": 0})
     table = table.astype({"mentions": "int64", "articles": "int64", "ambiguous_articles": "int64",
                           "negative": "int64", "positive": "int64"})
     undated = set(references["doc_id"]) - set(references.loc[references["reference"] != "", "doc_id"])
@@ -149,8 +151,9 @@ def events(store: Store) -> pd.DataFrame:
                 SELECT *, row_number() OVER (PARTITION BY r, name ORDER BY i) AS k FROM named) WHERE k = 1
             GROUP BY r),
         stance AS (
-            SELECT doc_id, sent_id, string_agg(concat_ws(' ', CASE WHEN speaker_name = '' THEN '?' ELSE speaker_name
-                   END, nullif(category, ''), nullif(target_name, '')), ? ORDER BY start_char, end_char, cue_row) AS stance
+            SELECT doc_id, sent_id, string_agg(concat_ws(' ', CASE WHEN speaker_name = '' THEN '?'
+                   ELSE speaker_name END, nullif(category, ''), nullif(target_name, '')), ?
+                   ORDER BY start_char, end_char, cue_row) AS stance
             FROM ({_cues_sql()}) GROUP BY doc_id, sent_id)
         SELECT {', '.join(f'e."{c}"' for c in columns)}, coalesce(en.entities, '') AS entities,
                coalesce(st.stance, '') AS stance

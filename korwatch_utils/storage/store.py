@@ -171,7 +171,8 @@ class Store:
         with self._connect() as con:
             return dict(con.execute("SELECT key, value FROM meta").fetchall())
 
-    def sync(self, source: str | Path | list, rules_file: str | Path | None = None, aliases_file: str | Path | None = None,
+    def sync(self, source: str | Path | list, rules_file: str | Path | None = None,
+             aliases_file: str | Path | None = None,
              *, max_bytes: int = DEFAULT_MAX_BYTES, chunk_size: int = CHUNK_SIZE, progress: bool = True,
              workers: int | None = 1, scheduler: str | None = None, today: date | None = None) -> SyncReport:
         """Bring the store up to date with a folder: analyse new and changed articles, drop deleted ones.

@@ -63,7 +63,8 @@ class EntityExplorer:
     def __init__(self, mentions=None, top_n: int = 20, *, store=None):
         if store is not None:
             self._totals = partial(queries.entity_totals, store, name_map=queries.names(store))
-            doc_ids = list(store.sql("SELECT DISTINCT doc_id FROM mentions WHERE entity <> '' ORDER BY doc_id")["doc_id"])
+            named = store.sql("SELECT DISTINCT doc_id FROM mentions WHERE entity <> '' ORDER BY doc_id")
+            doc_ids = list(named["doc_id"])
         else:
             self._totals = partial(filter_entities, mentions)
             doc_ids = sorted(mentions.loc[mentions["entity"] != "", "doc_id"].unique())
@@ -316,7 +317,8 @@ class OutletExplorer:
         """(outlets, attention, voices) at this frequency, computed on first use."""
         if freq not in self._tables:
             outlets = article_outlets(self._articles, self._references, freq=freq, aliases=self._aliases)
-            self._tables[freq] = (outlets, outlet_attention(outlets, self._entities), outlet_voices(outlets, self._cues))
+            self._tables[freq] = (outlets, outlet_attention(outlets, self._entities),
+                                  outlet_voices(outlets, self._cues))
         return self._tables[freq]
 
     def _show(self, output, figure) -> None:
