@@ -67,17 +67,18 @@ def test_two_local_workers_and_a_scheduler_store_the_tables_of_one_process(folde
             pd.testing.assert_frame_equal(table, expected[name], obj=name)
 
 
-def test_cli_on_a_scheduler_writes_the_csv_of_one_process(folder, scheduler, capsys):
-    assert cli.main(["stance", str(folder), "--workers", "1"]) == 0
+def test_cli_on_a_scheduler_writes_the_csv_of_one_process(folder, scheduler, capsys, tmp_path):
+    assert cli.main(["stance", str(folder), "--workers", "1", "--store", str(tmp_path / "alone.duckdb")]) == 0
     alone = capsys.readouterr().out
-    assert cli.main(["stance", str(folder), "--scheduler", scheduler]) == 0
+    assert cli.main(["stance", str(folder), "--scheduler", scheduler, "--store", str(tmp_path / "dask.duckdb")]) == 0
     on_cluster = capsys.readouterr()
     assert on_cluster.out == alone and alone.count("\n") > 5
     assert f"dask: 2 workers on scheduler {scheduler}" in on_cluster.err
 
 
-def test_an_unreachable_scheduler_is_one_line_and_exit_2(folder, capsys):
-    assert cli.main(["entities", str(folder), "--scheduler", "tcp://127.0.0.1:9"]) == 2
+def test_an_unreachable_scheduler_is_one_line_and_exit_2(folder, capsys, tmp_path):
+    assert cli.main(["entities", str(folder), "--scheduler", "tcp://127.0.0.1:9",
+                     "--store", str(tmp_path / "unreachable.duckdb")]) == 2
     err = capsys.readouterr().err
     assert err.startswith("korwatch: error: cannot reach the Dask scheduler at tcp://127.0.0.1:9")
     assert err.count("\n") == 1 and "Traceback" not in err
@@ -114,9 +115,9 @@ def test_cli_on_two_local_workers_writes_the_csv_of_one_process(tmp_path, monkey
         (folder / f"{number:03d}.txt").write_text(
             f"Berita {number}\n\nPresiden Rusia Vladimir Putin mengecam Amerika Serikat di Moskow pada hari ke-{number}.\n",
             encoding="utf-8")
-    assert cli.main(["entities", str(folder), "--workers", "1"]) == 0
+    assert cli.main(["entities", str(folder), "--workers", "1", "--store", str(tmp_path / "alone.duckdb")]) == 0
     alone = capsys.readouterr()
-    assert cli.main(["entities", str(folder), "--workers", "2"]) == 0
+    assert cli.main(["entities", str(folder), "--workers", "2", "--store", str(tmp_path / "dask.duckdb")]) == 0
     on_workers = capsys.readouterr()
     assert "dask:" not in alone.err and "dask: 2 workers on a local cluster" in on_workers.err
     assert on_workers.out == alone.out and alone.out.count("Vladimir Putin") == 33
