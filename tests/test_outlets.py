@@ -2,11 +2,14 @@
 against known answers, and a fair comparison over shared periods."""
 
 import io
+import shutil
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from korwatch_utils.analyses.attribution import quotes
 from korwatch_utils.analyses.entities import entity_table, filter_entities
 from korwatch_utils.analyses.outlets import (
     MIN_ARTICLES, NO_OUTLET, UNDATED, article_outlets, compare_outlets, outlet_attention, outlet_stance,
@@ -71,18 +74,34 @@ def test_the_difference_of_two_outlets_has_newcombes_interval_over_shared_period
     assert compare_outlets(attention, outlets, "A", "B").empty
 
 
-@pytest.fixture(scope="module")
-def seeds_tables(tmp_path_factory, seeds_dir):
+INDOSUM = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "articles" / "indosum-dev"
+
+
+@pytest.fixture(scope="module", params=["seeds", pytest.param("news", marks=pytest.mark.slow)])
+def folder_tables(request, tmp_path_factory, seeds_dir):
+    """The seeds, and 40 IndoSum news articles given outlets through metadata.csv and URLs."""
     from korwatch_utils.storage.store import Store
 
+    folder = seeds_dir
+    if request.param == "news":
+        folder = tmp_path_factory.mktemp("news")
+        files = sorted(INDOSUM.glob("*.txt"))[:40]
+        if not files:
+            pytest.skip(f"no IndoSum articles at {INDOSUM}")
+        rows = []
+        for number, path in enumerate(files):
+            shutil.copy(path, folder / path.name)
+            outlet, url = [("Kompas com", ""), ("", "https://news.detik.com/x"), ("ANTARA News", ""), ("", "")][number % 4]
+            rows.append({"file": path.name, "outlet": outlet, "url": url})
+        pd.DataFrame(rows).to_csv(folder / "metadata.csv", index=False)
     store = Store(tmp_path_factory.mktemp("store") / "k.duckdb")
-    store.sync(seeds_dir, progress=False, workers=1)
+    store.sync(folder, progress=False, workers=1)
     return store.cleaned().articles, store.tables()
 
 
 @pytest.mark.parametrize("freq", ["month", "week", "all"])
-def test_every_outlet_figure_adds_up_to_the_entity_stance_and_quote_tables(seeds_tables, freq):
-    articles, tables = seeds_tables
+def test_every_outlet_figure_adds_up_to_the_entity_stance_and_quote_tables(folder_tables, freq):
+    articles, tables = folder_tables
     outlets = article_outlets(articles, tables.references, freq=freq)
     entities = entity_table(tables.mentions)
     attention = outlet_attention(outlets, entities)
@@ -95,6 +114,8 @@ def test_every_outlet_figure_adds_up_to_the_entity_stance_and_quote_tables(seeds
     spoken = tables.cues[tables.cues.speaker != ""]
     assert voices.groupby("speaker")["statements"].sum().sort_index().equals(spoken.groupby("speaker").size().sort_index())
     assert voices["direct"].sum() == (spoken.kind == "direct").sum()
+    said = quotes(tables.cues, articles)
+    assert voices["direct"].sum() == ((said.kind == "direct") & (said.speaker != "")).sum()  # the quote table's
     stance = outlet_stance(outlets, tables.cues).groupby(["speaker", "target"])[["negative", "positive"]].sum()
     matrix = stance_matrix(tables.cues).set_index(["speaker", "target"])[["negative", "positive"]]
     matrix = matrix[(matrix.negative + matrix.positive) > 0]
