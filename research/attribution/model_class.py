@@ -5,8 +5,10 @@
 Same features, same train / dev split as training/train_attribution.py (its
 cached rule rows). Prints, on dev: the cue-sense model's log loss and ROC AUC,
 and the speaker ranker's top candidate right for how many rows that report a
-statement (of those where some candidate is right). Trees can learn the
-interactions a sum of weights cannot ("a pronoun inside a quotation").
+statement (of those where some candidate is right), for logistic regression,
+gradient-boosted trees (they can learn interactions a sum of weights cannot:
+"a pronoun inside a quotation") and a pairwise ranker (trained on right-minus-
+wrong candidate differences: the ranking objective itself).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import argparse
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -24,8 +27,6 @@ from benchmarks.stance_scoring import Names, read_gold
 from korwatch_utils.analyses import attribution
 from training.stages import DEFAULT_DATA
 from training.train_attribution import annotated_statements, as_gold, matching_statement, rule_rows, split_of
-
-import pandas as pd
 
 
 def grouped_examples(tables: dict, statements: list[dict], names: Names):
