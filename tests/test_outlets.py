@@ -12,7 +12,7 @@ import pytest
 from korwatch_utils.analyses.attribution import quotes
 from korwatch_utils.analyses.entities import entity_table, filter_entities
 from korwatch_utils.analyses.outlets import (
-    MIN_ARTICLES, NO_OUTLET, UNDATED, article_outlets, compare_outlets, outlet_attention, outlet_stance,
+    MIN_ARTICLES, NO_OUTLET, UNDATED, article_outlets, busiest_outlets, compare_outlets, outlet_attention, outlet_stance,
     outlet_summary, outlet_voices, wilson,
 )
 from korwatch_utils.analyses.stance import stance_matrix
@@ -147,3 +147,10 @@ def test_undated_articles_keep_their_outlet_under_an_undated_period():
                             pd.DataFrame({"doc_id": ["a", "b"], "reference": ["2024-06-19", ""],
                                           "ambiguous": [False, False]}))
     assert found.period.tolist() == ["2024-06", UNDATED]
+
+
+def test_the_busiest_outlets_are_named_ones_with_most_articles_ties_alphabetical():
+    outlets = pd.DataFrame({"doc_id": list("abcdefg"), "period": "all",
+                            "outlet": [NO_OUTLET, NO_OUTLET, NO_OUTLET, "Tempo", "Antara", "Antara", "Kompas.com"]})
+    assert busiest_outlets(outlets) == ["Antara", "Kompas.com"]
+    assert busiest_outlets(outlets, 4) == ["Antara", "Kompas.com", "Tempo", NO_OUTLET]

@@ -111,8 +111,9 @@ def matching_statement(row, statements: list[dict]):
     return None
 
 
-def examples(tables: dict, statements: list[dict], names: Names) -> tuple[list, list, dict]:
-    """(sense features, label) per row and (role features, label) per candidate of the rows that report one."""
+def examples(tables: dict, statements: list[dict], names: Names, *, grouped: bool = False) -> tuple[list, list, list]:
+    """(sense features, label) per row and (role features, label) per candidate of the rows that report one;
+    grouped: each role's candidates as one list per row (what a ranker is scored on)."""
     documents = attribution.documents(tables["articles"], tables["sentences"], tables["mentions"])
     by_doc = {}
     for statement in statements:
@@ -128,9 +129,13 @@ def examples(tables: dict, statements: list[dict], names: Names) -> tuple[list, 
             continue
         for role, accepted in (("speaker", statement["speakers"]), ("target", statement["targets"])):
             found = attribution.candidates(row, document, role)
-            for candidate in found:
-                label = int(bool(candidate.entity) and names.accepts([a for a in accepted if a], candidate.entity))
-                roles[role].append((attribution.role_features(row, candidate, document, role, len(found)), label))
+            pairs = [(attribution.role_features(row, candidate, document, role, len(found)),
+                      int(bool(candidate.entity) and names.accepts([a for a in accepted if a], candidate.entity)))
+                     for candidate in found]
+            if grouped:
+                roles[role].append(pairs)
+            else:
+                roles[role].extend(pairs)
     return sense, roles["speaker"], roles["target"]
 
 

@@ -181,3 +181,10 @@ def compare_outlets(attention: pd.DataFrame, outlets: pd.DataFrame, a: str, b: s
                           "difference_low": low, "difference_high": high, "clear": (low > 0) | (high < 0)})
     order = table["difference"].abs().sort_values(ascending=False, kind="stable").index
     return table.loc[order].reset_index(drop=True)[COMPARE_COLUMNS]
+
+
+def busiest_outlets(outlets: pd.DataFrame, count: int = 2) -> list[str]:
+    """The outlets with the most articles (ties: alphabetical), named outlets before NO_OUTLET."""
+    sizes = outlets.groupby("outlet").size().reset_index(name="articles")
+    sizes = sizes.assign(unnamed=sizes["outlet"] == NO_OUTLET)
+    return list(sizes.sort_values(["unnamed", "articles", "outlet"], ascending=[True, False, True])["outlet"][:count])

@@ -24,31 +24,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import log_loss, roc_auc_score
 
 from benchmarks.stance_scoring import Names, read_gold
-from korwatch_utils.analyses import attribution
 from training.stages import DEFAULT_DATA
-from training.train_attribution import annotated_statements, as_gold, matching_statement, rule_rows, split_of
-
-
-def grouped_examples(tables: dict, statements: list[dict], names: Names):
-    """Sense pairs, and the speaker pairs grouped by the rule row they rank."""
-    documents = attribution.documents(tables["articles"], tables["sentences"], tables["mentions"])
-    by_doc = {}
-    for statement in statements:
-        by_doc.setdefault(statement["doc_id"], []).append(statement)
-    sense, groups = [], []
-    for row in tables["cues"].itertuples(index=False):
-        if row.category == "hedge":
-            continue
-        document = documents[row.doc_id]
-        statement = matching_statement(row, by_doc.get(row.doc_id, []))
-        sense.append((attribution.sense_features(row, document), int(statement is not None)))
-        if statement is None:
-            continue
-        found = attribution.candidates(row, document, "speaker")
-        accepted = [a for a in statement["speakers"] if a]
-        groups.append([(attribution.role_features(row, c, document, "speaker", len(found)),
-                        int(bool(c.entity) and names.accepts(accepted, c.entity))) for c in found])
-    return sense, groups
+from training.train_attribution import annotated_statements, as_gold, examples, rule_rows, split_of
 
 
 def models(seed: int = 0):
@@ -74,9 +51,10 @@ def main() -> None:
     dev = rule_rows(args.data, dev_ids, "dev")
     gold = rule_rows(args.data, gold_dev_ids, "gold_dev")
     dev_tables = {name: pd.concat([dev[name], gold[name]], ignore_index=True) for name in dev}
-    train_sense, train_groups = grouped_examples(train, as_gold({d: annotated[d] for d in train_ids}, train), names)
-    dev_sense, dev_groups = grouped_examples(
-        dev_tables, as_gold({d: annotated[d] for d in dev_ids}, dev) + gold_dev, names)
+    train_sense, train_groups, _ = examples(train, as_gold({d: annotated[d] for d in train_ids}, train), names,
+                                            grouped=True)
+    dev_sense, dev_groups, _ = examples(dev_tables, as_gold({d: annotated[d] for d in dev_ids}, dev) + gold_dev,
+                                        names, grouped=True)
 
     vectorizer = DictVectorizer(sort=True)
     x_sense = vectorizer.fit_transform([f for f, _ in train_sense]).toarray()
