@@ -271,6 +271,27 @@ def test_cleaning_that_would_gut_an_article_keeps_it_whole_and_the_report_says_s
     assert "timestamp" not in set(gutted_without_guard.removed.rule)  # the guard undid the removals
 
 
+def test_a_rule_that_would_gut_an_article_is_set_aside_and_the_other_rules_still_remove_their_lines(tmp_path):
+    """Setting aside only the rule that took the prose: a related headline after the date line is still removed
+    by its own rule, where undoing every removal would have left it in the story."""
+    body = ("Pemerintah Korea Selatan menyatakan keprihatinan atas uji coba rudal terbaru Korea Utara pada Senin.\n"
+            "Baca juga: Rusia Kirim Bantuan Militer ke Pyongyang\n"
+            "Kementerian Luar Negeri di Seoul memanggil duta besar dan meminta penjelasan resmi hari itu juga.\n")
+    rules = tmp_path / "rules.csv"
+    rules.write_text("rule,action,pattern,description\ntimestamp,rest,^Senin 12:30$,a date line read as a thread\n"
+                     "related_link,line,^Baca juga,related headlines\n", encoding="utf-8")
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    _page(folder, "a.txt", "Korea Selatan Protes Uji Coba Rudal\nSenin 12:30\n" + body)
+    cleaned = clean(load_articles(folder).articles, rules=load_rules(rules), line_model=None)
+    article = cleaned.articles.iloc[0]
+    assert "memanggil duta besar" in article.text and "keprihatinan" in article.text
+    assert "Baca juga" not in article.text
+    assert cleaned.removed.loc[cleaned.removed.rule == "related_link", "line_no"].tolist() == [4]
+    assert "timestamp" not in set(cleaned.removed.rule)
+    assert article.cleaning_note.startswith("removals undone: ") and "timestamp was set aside" in article.cleaning_note
+
+
 def test_a_removal_by_the_line_classifier_carries_its_score_and_rule(tmp_path):
     folder = tmp_path / "articles"
     folder.mkdir()

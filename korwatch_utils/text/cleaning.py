@@ -33,6 +33,7 @@ MODEL_RULE = "model"  # the rule a line carries when the line classifier alone r
 SURE_PROSE_WORDS = 20  # a prose line this long inside the story is body without asking the classifier
 DEFAULT_MODEL = object()  # clean()'s default: the shipped line classifier
 GUTTED_SHARE = 0.5  # removals past this share of an article's prose are undone, and the article named
+SET_ASIDE_ROUNDS = 3  # times a gutted page is cleaned again without the rules that took its prose
 REPEATED_RULE = "repeated"  # the rule a line carries when it is its site's furniture (`repeated_lines`)
 REPEAT_ARTICLES = 3  # a line in this many articles of one site is the site's, not a story's
 UNDONE, EMPTIED, OTHER_LANGUAGE = "removals undone", "emptied", "other language"  # statuses of cleaning notes
@@ -292,15 +293,58 @@ def repeated_lines(articles: pd.DataFrame) -> dict[str, frozenset[str]]:
             for doc_id, name, raw in zip(articles["doc_id"], sites, articles["raw_text"]) if furniture.get(name)}
 
 
-def _clean_one(article: pd.Series, rules: tuple[Rule, ...], line_model, furniture: frozenset[str]) -> dict:
-    lines = normalize(article["raw_text"]).split("\n")
+class _Decision(NamedTuple):
+    verdict: dict[int, str]  # line -> the rule removing it
+    kept: dict[int, str]  # line -> its text after inline cuts
+    cuts: dict[int, list[dict]]
+    url: str
+    title: str
+    scores: dict[int, float]  # line -> the classifier's boilerplate score, for the lines it decided
+
+
+def _decide(article: pd.Series, lines: list[str], rules: tuple[Rule, ...], line_model,
+            furniture: frozenset[str]) -> _Decision:
+    """The rules' votes, the site's furniture, the title and the classifier, line by line."""
     verdict, kept_text, cuts, url = rule_votes(lines, rules)
     for i in [i for i in kept_text if furniture and line_key(lines[i]) in furniture]:
         del kept_text[i]
         verdict[i] = REPEATED_RULE
     title = _strip_title(article, lines, kept_text, verdict)  # the headline is the title, never boilerplate
     scores = _model_decides(article, lines, verdict, kept_text, line_model)
-    note = _keep_whole_if_gutted(lines, verdict, kept_text, cuts, rules)
+    return _Decision(verdict, kept_text, cuts, url, title, scores)
+
+
+def _prose_taken(lines: list[str], verdict: dict[int, str]) -> tuple[float, list[str]]:
+    """The share of the article's prose (body-like lines, the title aside) the removals take, and their rules."""
+    prose = {i: len(line) for i, line in enumerate(lines) if line and body_like(line)
+             and verdict.get(i) not in TITLE_RULES}
+    total = sum(prose.values())
+    taken = sum(size for i, size in prose.items() if i in verdict)
+    return (taken / total if total else 0.0), sorted({verdict[i] for i in prose if i in verdict})
+
+
+def _clean_one(article: pd.Series, rules: tuple[Rule, ...], line_model, furniture: frozenset[str]) -> dict:
+    lines = normalize(article["raw_text"]).split("\n")
+    decision = _decide(article, lines, rules, line_model, furniture)
+    note = ""
+    share, reasons = _prose_taken(lines, decision.verdict)
+    retry, aside = decision, []
+    for _ in range(SET_ASIDE_ROUNDS):
+        # The page is cleaned again without the rules that took its prose ("comment" reading a date line as
+        # a thread's timestamp): the other rules and the classifier still judge the lines those had taken.
+        taken, by = _prose_taken(lines, retry.verdict)
+        more = [rule for rule in by if rule not in (MODEL_RULE, *TITLE_RULES)]
+        if taken <= GUTTED_SHARE or not more:
+            break
+        aside += more
+        retry = _decide(article, lines, tuple(r for r in rules if r.rule not in aside), line_model, furniture)
+    if aside and _prose_taken(lines, retry.verdict)[0] <= GUTTED_SHARE:
+        decision = retry
+        note = (f"{UNDONE}: cleaning would have removed {share:.0%} of the article's prose (by "
+                f"{', '.join(reasons)}); the rule{'s' if len(aside) > 1 else ''} {', '.join(aside)} "
+                f"{'were' if len(aside) > 1 else 'was'} set aside for this article")
+    verdict, kept_text, cuts, url, title, scores = decision
+    note = note or _keep_whole_if_gutted(lines, verdict, kept_text, cuts, rules)
     if not note and not kept_text and any(lines):
         note = f"{EMPTIED}: every line is boilerplate (by {', '.join(sorted(set(verdict.values())))}); no text is left"
     dateline = outlet = ""
@@ -409,30 +453,23 @@ def _restore(i: int, lines: list[str], verdict: dict[int, str], kept: dict[int, 
 
 def _keep_whole_if_gutted(lines: list[str], verdict: dict[int, str], kept: dict[int, str],
                           cuts: dict[int, list[dict]], rules: tuple[Rule, ...]) -> str:
-    """When the removals took more than GUTTED_SHARE of the article's prose, undo the classifier's removals,
-    then, if the rules' alone still take that much, every removal but the title's; say what was undone. The
-    classifier never leaves a short article empty either."""
-    prose = {i: len(line) for i, line in enumerate(lines) if line and body_like(line)
-             and verdict.get(i) not in TITLE_RULES}
-    total = sum(prose.values())
-
-    def lost() -> int:
-        return sum(size for i, size in prose.items() if i in verdict)
-
+    """When the removals take more than GUTTED_SHARE of the article's prose (even with the rules that took it
+    set aside, `_clean_one`), undo the classifier's removals, then, if the rules' alone still take that much,
+    every removal but the title's; say what was undone. The classifier never leaves a short article empty
+    either."""
     emptied_by_model = not kept and any(rule == MODEL_RULE and len(lines[i].split()) >= MIN_WORDS_FOR_LANG
                                         for i, rule in verdict.items())  # a sentence, not a menu, was taken
-    if not emptied_by_model and (not total or lost() <= GUTTED_SHARE * total):
+    share, reasons = _prose_taken(lines, verdict)
+    if share <= GUTTED_SHARE:
+        if emptied_by_model:  # a short article: never left empty
+            for i in [i for i, rule in verdict.items() if rule == MODEL_RULE]:
+                _restore(i, lines, verdict, kept, cuts, rules)
         return ""
-    if emptied_by_model and not (total and lost() > GUTTED_SHARE * total):  # a short article: never left empty
-        for i in [i for i, rule in verdict.items() if rule == MODEL_RULE]:
-            _restore(i, lines, verdict, kept, cuts, rules)
-        return ""
-    share, reasons = lost() / total, sorted({verdict[i] for i in prose if i in verdict})
     for undo in ({MODEL_RULE}, None):  # the classifier's removals first, then all but the title's
         for i in sorted(verdict):
             if verdict[i] not in TITLE_RULES and (undo is None or verdict[i] in undo):
                 _restore(i, lines, verdict, kept, cuts, rules)
-        if lost() <= GUTTED_SHARE * total:
+        if _prose_taken(lines, verdict)[0] <= GUTTED_SHARE:
             break
     what = "the line classifier's removals were" if undo else "every removal but the title's was"
     return (f"{UNDONE}: cleaning would have removed {share:.0%} of the article's prose (by {', '.join(reasons)}); "
