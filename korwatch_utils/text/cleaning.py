@@ -328,23 +328,23 @@ def _clean_one(article: pd.Series, rules: tuple[Rule, ...], line_model, furnitur
     decision = _decide(article, lines, rules, line_model, furniture)
     note = ""
     share, reasons = _prose_taken(lines, decision.verdict)
-    retry, aside = decision, []
+    retry, aside, taken = decision, [], (share, reasons)
     for _ in range(SET_ASIDE_ROUNDS):
         # The page is cleaned again without the rules that took its prose ("comment" reading a date line as
         # a thread's timestamp): the other rules and the classifier still judge the lines those had taken.
-        taken, by = _prose_taken(lines, retry.verdict)
-        more = [rule for rule in by if rule not in (MODEL_RULE, *TITLE_RULES)]
-        if taken <= GUTTED_SHARE or not more:
+        more = [rule for rule in taken[1] if rule not in (MODEL_RULE, *TITLE_RULES)]
+        if taken[0] <= GUTTED_SHARE or not more:
             break
         aside += more
         retry = _decide(article, lines, tuple(r for r in rules if r.rule not in aside), line_model, furniture)
-    if aside and _prose_taken(lines, retry.verdict)[0] <= GUTTED_SHARE:
-        decision = retry
+        taken = _prose_taken(lines, retry.verdict)
+    if aside and taken[0] <= GUTTED_SHARE:
         note = (f"{UNDONE}: cleaning would have removed {share:.0%} of the article's prose (by "
                 f"{', '.join(reasons)}); the rule{'s' if len(aside) > 1 else ''} {', '.join(aside)} "
                 f"{'were' if len(aside) > 1 else 'was'} set aside for this article")
+        decision, share = retry, taken[0]
     verdict, kept_text, cuts, url, title, scores = decision
-    note = note or _keep_whole_if_gutted(lines, verdict, kept_text, cuts, rules)
+    note = _keep_whole_if_gutted(lines, verdict, kept_text, cuts, rules, share) or note
     if not note and not kept_text and any(lines):
         note = f"{EMPTIED}: every line is boilerplate (by {', '.join(sorted(set(verdict.values())))}); no text is left"
     dateline = outlet = ""
@@ -452,19 +452,19 @@ def _restore(i: int, lines: list[str], verdict: dict[int, str], kept: dict[int, 
 
 
 def _keep_whole_if_gutted(lines: list[str], verdict: dict[int, str], kept: dict[int, str],
-                          cuts: dict[int, list[dict]], rules: tuple[Rule, ...]) -> str:
+                          cuts: dict[int, list[dict]], rules: tuple[Rule, ...], share: float) -> str:
     """When the removals take more than GUTTED_SHARE of the article's prose (even with the rules that took it
     set aside, `_clean_one`), undo the classifier's removals, then, if the rules' alone still take that much,
     every removal but the title's; say what was undone. The classifier never leaves a short article empty
     either."""
     emptied_by_model = not kept and any(rule == MODEL_RULE and len(lines[i].split()) >= MIN_WORDS_FOR_LANG
                                         for i, rule in verdict.items())  # a sentence, not a menu, was taken
-    share, reasons = _prose_taken(lines, verdict)
     if share <= GUTTED_SHARE:
         if emptied_by_model:  # a short article: never left empty
             for i in [i for i, rule in verdict.items() if rule == MODEL_RULE]:
                 _restore(i, lines, verdict, kept, cuts, rules)
         return ""
+    reasons = _prose_taken(lines, verdict)[1]
     for undo in ({MODEL_RULE}, None):  # the classifier's removals first, then all but the title's
         for i in sorted(verdict):
             if verdict[i] not in TITLE_RULES and (undo is None or verdict[i] in undo):

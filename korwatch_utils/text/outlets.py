@@ -44,24 +44,33 @@ def _shipped() -> tuple[tuple[str, str], ...]:
     return tuple(zip(table["alias"], table["outlet"]))
 
 
+@lru_cache(maxsize=1)
+def _shipped_aliases() -> dict[str, str]:
+    """The shipped table as outlet_aliases() gives it, built once: `site` asks for it once per article."""
+    return _aliases(_shipped())
+
+
+def _aliases(pairs) -> dict[str, str]:
+    return {outlet_key(alias): outlet.strip() for alias, outlet in pairs if outlet_key(alias) and outlet.strip()}
+
+
 def outlet_aliases(extra: str | Path | None = None) -> dict[str, str]:
     """outlet_key(alias) -> outlet name: the shipped table, then an analyst's file over it.
 
     Raises:
         ValueError: the analyst's file lacks the alias and outlet columns.
     """
-    pairs = list(_shipped())
-    if extra is not None and Path(extra).is_file():
-        table = pd.read_csv(extra, dtype=str, keep_default_na=False, comment="#")
-        if not {"alias", "outlet"} <= set(table.columns):
-            raise ValueError(f"{extra}: an outlets file needs the columns alias and outlet")
-        pairs += list(zip(table["alias"], table["outlet"]))
-    return {outlet_key(alias): outlet.strip() for alias, outlet in pairs if outlet_key(alias) and outlet.strip()}
+    if extra is None or not Path(extra).is_file():
+        return dict(_shipped_aliases())
+    table = pd.read_csv(extra, dtype=str, keep_default_na=False, comment="#")
+    if not {"alias", "outlet"} <= set(table.columns):
+        raise ValueError(f"{extra}: an outlets file needs the columns alias and outlet")
+    return _aliases([*_shipped(), *zip(table["alias"], table["outlet"])])
 
 
 def outlet_name(outlet: str, url: str, aliases: dict[str, str] | None = None) -> str:
     """The outlet's one name ('' when neither the outlet nor the URL names one)."""
-    aliases = outlet_aliases() if aliases is None else aliases
+    aliases = _shipped_aliases() if aliases is None else aliases
     written = _SPACES.sub(" ", str(outlet or "")).strip()
     if written:
         return aliases.get(outlet_key(written), written)
