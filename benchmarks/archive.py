@@ -10,8 +10,9 @@ one of 40 outlets each, and reference dates spread over ten years. Then, for
 each size, in a fresh process each: `korwatch entity-totals`, `trends`,
 `stance-matrix` and `timeline` with `--store FILE` and no folder (CSV to
 /dev/null), wall time (the imports included) and peak resident memory;
-notebooks 02 and 05 executed on the archive alone (`sync = False`, one
-kernel at a time, its start included); one redraw of the entity explorer
+the notebooks that read the store (02 to 06) executed on the archive alone
+(`sync = False`, one kernel at a time, its start included; 01 cleans a
+folder and reads no store); one redraw of the entity explorer
 and of the trends explorer over the store, in this process: the slowest of
 three changes of the type control. Targets at 100,000 articles: each command <= 5 s and
 <= 1 GB, each notebook <= 30 s, a redraw <= 1 s, cost growing at most
@@ -103,10 +104,10 @@ def measure(store: Path, command: list[str]) -> dict:
 
 
 def notebook_seconds(store: Path, work: Path) -> dict[str, float]:
-    """Seconds each of notebooks 02 and 05 takes to execute on the store alone."""
+    """Seconds each notebook that reads the store takes to execute on the store alone."""
     from korwatch_utils.notebooks import execute_notebooks
 
-    chosen = [ROOT / "notebooks" / name for name in ("02_entity_frequency.ipynb", "05_trends.ipynb")]
+    chosen = sorted(path for path in (ROOT / "notebooks").glob("0*.ipynb") if not path.name.startswith("01"))
     parameters = {"input_dir": str(work), "store_path": str(store), "sync": False, "interactive": False}
     (work / "executed").mkdir(exist_ok=True)
     runs = execute_notebooks(chosen, work / "executed", parameters, concurrency=1, say=lambda line: None)

@@ -378,6 +378,7 @@ def test_database_aggregates_equal_the_pandas_tables_on_the_seeds_and_a_news_fol
                                       filter_entities(tables.mentions, **options), obj=str(options))
     pd.testing.assert_frame_equal(queries.stance_matrix(store), stance_matrix(tables.cues))
     pd.testing.assert_frame_equal(queries.events(store), join_lists(tables.events), check_dtype=False)
+    pd.testing.assert_frame_equal(queries.events(store, lists=True), tables.events, check_dtype=False)
     pd.testing.assert_frame_equal(queries.cues(store), tables.cues, check_dtype=False)
     pd.testing.assert_frame_equal(queries.entity_table(store), entity_table(tables.mentions), check_dtype=False)
     pd.testing.assert_frame_equal(queries.cooccurrence(store), cooccurrence(tables.mentions), check_dtype=False)

@@ -136,30 +136,36 @@ def trends(store: Store, *, freq: str = "month", types=None, entities=None, excl
     return Trends(table[TREND_COLUMNS], len(undated), ambiguous_total)
 
 
-def events(store: Store) -> pd.DataFrame:
-    """The harmonised events table (`Store.tables().events`) with its list cells joined as CSV writes them
-    (`tables.join_lists`): entity lists renamed through `names` (first spelling kept), stance labels
-    ("speaker category target", `timeline.stance_labels`) from the harmonised cues; all in the database."""
+def events(store: Store, *, lists: bool = False) -> pd.DataFrame:
+    """The harmonised events table (`Store.tables().events`), all in the database: entity lists renamed
+    through `names` (first spelling kept), stance labels ("speaker category target",
+    `timeline.stance_labels`) from the harmonised cues. Their cells are joined as CSV writes them
+    (`tables.join_lists`), or lists with lists=True (what the timeline chart and explorer read)."""
     columns = [column for column in columns_of("events") if column not in ("entities", "stance")]
+    gather = "list({0} ORDER BY {1})" if lists else "string_agg({0}, ? ORDER BY {1})"
+    empty = "[]::VARCHAR[]" if lists else "''"
     query = f"""
         WITH named AS (
             SELECT e.rowid AS r, coalesce(n.entity, u.name) AS name, u.i
             FROM (SELECT rowid, unnest(entities) AS name, generate_subscripts(entities, 1) AS i FROM events) u
             JOIN events e ON e.rowid = u.rowid LEFT JOIN names n ON u.name = n.stored),
         entities AS (
-            SELECT r, string_agg(name, ? ORDER BY i) AS entities FROM (
+            SELECT r, {gather.format("name", "i")} AS entities FROM (
                 SELECT *, row_number() OVER (PARTITION BY r, name ORDER BY i) AS k FROM named) WHERE k = 1
             GROUP BY r),
         stance AS (
-            SELECT doc_id, sent_id, string_agg(concat_ws(' ', CASE WHEN speaker_name = '' THEN '?'
-                   ELSE speaker_name END, nullif(category, ''), nullif(target_name, '')), ?
-                   ORDER BY start_char, end_char, cue_row) AS stance
+            SELECT doc_id, sent_id, {gather.format(
+                "concat_ws(' ', CASE WHEN speaker_name = '' THEN '?' ELSE speaker_name END, "
+                "nullif(category, ''), nullif(target_name, ''))", "start_char, end_char, cue_row")} AS stance
             FROM ({_cues_sql()}) GROUP BY doc_id, sent_id)
-        SELECT {', '.join(f'e."{c}"' for c in columns)}, coalesce(en.entities, '') AS entities,
-               coalesce(st.stance, '') AS stance
+        SELECT {', '.join(f'e."{c}"' for c in columns)}, coalesce(en.entities, {empty}) AS entities,
+               coalesce(st.stance, {empty}) AS stance
         FROM events e LEFT JOIN entities en ON en.r = e.rowid LEFT JOIN stance st USING (doc_id, sent_id)
         ORDER BY e.doc_id, e.sent_id, e.rowid"""
-    table = store.sql(query, [LIST_SEPARATOR, LIST_SEPARATOR], names=names(store))
+    table = store.sql(query, [] if lists else [LIST_SEPARATOR, LIST_SEPARATOR], names=names(store))
+    if lists:
+        for column in ("entities", "stance"):
+            table[column] = [list(cell) for cell in table[column]]
     return table[columns_of("events")]
 
 
