@@ -6,6 +6,7 @@ import pandas as pd
 
 from korwatch_utils import clean, load_articles
 from korwatch_utils.nlp.ner import MENTION_COLUMNS
+from korwatch_utils.views.plots import timeline_chart
 from korwatch_utils.views.render import article_diff_html
 from korwatch_utils.analyses.stance import stance_cues
 from korwatch_utils.analyses.timeline import timeline
@@ -105,6 +106,30 @@ def test_timeline_explorer_filters_entities_and_dates(seeds_cleaned, seeds_annot
     assert explorer.events.date.min() >= june[0] and explorer.events.date.max() <= june[-1]
     assert len(explorer.figure.axes) == 1  # one cluster of dates left, one panel
     assert "1961" not in explorer.table.value and "19 dan 20 Juni" in explorer.table.value
+
+
+def test_timeline_explorer_table_shows_its_first_rows_and_says_how_many_events_there_are(
+        seeds_cleaned, seeds_annotations, seeds_mentions):
+    cues = stance_cues(seeds_cleaned.articles, seeds_mentions, seeds_annotations.sentences)
+    events = timeline(seeds_cleaned.articles, seeds_mentions, cues, seeds_annotations.sentences)
+    whole = TimelineExplorer(events)
+    assert len(whole.events) > 3
+    assert "shown</p>" not in whole.table.value and whole.table.value.count("</tr>") == 1 + len(whole.events)
+    explorer = TimelineExplorer(events, limit=3)
+    assert explorer.table.value.count("</tr>") == 1 + 3  # the header and three events
+    assert f"{len(whole.events):,} events; the first 3 shown" in explorer.table.value
+    assert explorer.events.equals(whole.events)  # only the table is cut, not what the explorer selected
+
+
+def test_timeline_chart_draws_marks_that_fall_on_one_another_once(seeds_cleaned, seeds_annotations, seeds_mentions):
+    cues = stance_cues(seeds_cleaned.articles, seeds_mentions, seeds_annotations.sentences)
+    events = timeline(seeds_cleaned.articles, seeds_mentions, cues, seeds_annotations.sentences)
+    dated = events[events.date != ""]
+
+    def marks(figure):
+        return sum(len(c.get_offsets()) for ax in figure.axes for c in ax.collections if c.get_gid() in ("dated", "ambiguous"))
+
+    assert marks(timeline_chart(pd.concat([dated, dated, dated], ignore_index=True))) == marks(timeline_chart(dated))
 
 
 def test_trends_explorer_filters_entities_type_frequency_and_periods(seeds_cleaned, seeds_annotations, seeds_mentions):

@@ -116,8 +116,9 @@ def outlet_voices(outlets: pd.DataFrame, cues: pd.DataFrame) -> pd.DataFrame:
     """Per outlet, period and speaker: statements (stance rows with that speaker), their share of the outlet's
     statements with a speaker, and how many are direct quotes, with that share; intervals for both."""
     spoken = _with_articles(cues.loc[cues["speaker"] != "", ["doc_id", "speaker", "kind"]], outlets)
+    spoken = spoken.assign(direct=(spoken["kind"] == "direct").astype(int))  # summed, not counted per group in Python
     table = spoken.groupby(["outlet", "period", "speaker"]).agg(
-        statements=("doc_id", "size"), direct=("kind", lambda kinds: int((kinds == "direct").sum()))).reset_index()
+        statements=("doc_id", "size"), direct=("direct", "sum")).reset_index()
     totals = spoken.groupby(["outlet", "period"]).size().rename("outlet_statements").reset_index()
     table = table.merge(totals, on=["outlet", "period"])
     low, high = wilson(table["statements"], table["outlet_statements"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import math
 from pathlib import Path
 
 import matplotlib.dates as mdates
@@ -13,6 +14,7 @@ from matplotlib import font_manager
 from korwatch_utils.analyses.trends import periods_between
 
 TYPE_COLOURS = {"PER": "#1f77b4", "ORG": "#ff7f0e", "LOC": "#2ca02c"}
+MAX_PERIOD_LABELS = 16  # period labels on a share-over-time axis; the rest are thinned out
 # DejaVu Sans (matplotlib's own) draws Latin and Cyrillic; NanumGothic, shipped by the pinned
 # koreanize-matplotlib under the SIL Open Font License, draws Hangul. matplotlib falls back from one
 # family of the list to the next glyph by glyph.
@@ -180,6 +182,8 @@ def timeline_chart(events: pd.DataFrame, colour_by: str = "entity", max_colours:
         ax.set_title("no dated events")
         return figure
     dated, title = _timeline_rows(dated, colour_by, max_rows)
+    # Marks that would fall on one another are drawn once: an archive's 250,000 events are a few thousand marks.
+    dated = dated.drop_duplicates(["doc_id", "start", "stop", "key", "planned", "ambiguous"])
     palette = plt.get_cmap("tab10").colors
     common = dated["key"].value_counts().index[:max_colours]
     colours = {key: palette[i % len(palette)] for i, key in enumerate(common)}
@@ -215,7 +219,8 @@ def _timeline_rows(dated: pd.DataFrame, colour_by: str, max_rows: int) -> tuple[
         return dated, "Dated events (hollow: planned; hatched: ambiguous year; bars: ranges)"
     counts = pd.Series([e for names in dated["entities"] for e in names], dtype=str).value_counts()
     top = list(counts.index[:max_rows])
-    dated["doc_id"] = dated["entities"].map(lambda names: next((e for e in names if e in top), ""))
+    chosen = set(top)
+    dated["doc_id"] = dated["entities"].map(lambda names: next((e for e in names if e in chosen), ""))
     return dated[dated["doc_id"] != ""], (f"Dated events of the {len(top)} entities named in most of them "
                                           "(hollow: planned; hatched: ambiguous year; bars: ranges)")
 
@@ -290,18 +295,25 @@ def share_panels(table: pd.DataFrame, label: str, share: str = "share", low: str
 
 def share_over_time_chart(attention: pd.DataFrame, entity: str, outlets: list[str] | None = None, ax=None):
     """The entity's share of each outlet's attention per period, a line per outlet with its 95 % band."""
-    rows = attention[(attention["entity"] == entity) & ~attention["period"].str.startswith("(")]
+    rows = attention[attention["entity"] == entity]  # the entity first: an archive's table has a million rows
+    rows = rows[~rows["period"].str.startswith("(")]
     if outlets:
         rows = rows[rows["outlet"].isin(outlets)]
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 3.5))
+    # Periods are placed by their rank and labelled: as strings, matplotlib would try to read each as a date.
+    periods = sorted(set(rows["period"]))
+    place = {period: i for i, period in enumerate(periods)}
     for name, group in rows.groupby("outlet", sort=True):
         group = group.sort_values("period")
-        ax.plot(group["period"], group["share"], marker="o", label=str(name))
-        ax.fill_between(group["period"], group["share_low"], group["share_high"], alpha=0.15)
+        x = group["period"].map(place)
+        ax.plot(x, group["share"], marker="o", label=str(name))
+        ax.fill_between(x, group["share_low"], group["share_high"], alpha=0.15)
     ax.set_ylabel(f"share of attention: {entity}")
     ax.set_title(f"{entity}, by outlet" if len(rows) else f"{entity}: no outlet names it in a dated period")
     if len(rows):
+        step = max(1, math.ceil(len(periods) / MAX_PERIOD_LABELS))
+        ax.set_xticks(range(0, len(periods), step), periods[::step])
         ax.legend(loc="best", fontsize=8, framealpha=0.8)
         ax.tick_params(axis="x", rotation=45)
     ax.figure.tight_layout()

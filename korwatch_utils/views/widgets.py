@@ -161,15 +161,17 @@ class TimelineExplorer:
         dates: SelectionRangeSlider over the events' dates.
         hide_ambiguous: Checkbox hiding events dated against an ambiguous reference.
         events: the events shown now; figure: the timeline shown now.
-        chart, table: the Output and HTML panes; widget: the whole explorer, for `display()`.
+        chart, table: the Output and HTML panes (the table's first `limit` rows); widget: the whole explorer,
+            for `display()`.
     """
 
     COLUMNS = ["doc_id", "date", "end", "granularity", "expression", "resolved_by", "planned", "ambiguous", "entities",
                "stance"]
 
-    def __init__(self, events, colour_by: str = "entity"):
+    def __init__(self, events, colour_by: str = "entity", limit: int = 300):
         self.all_events = events
         self.colour_by = colour_by
+        self.limit = limit  # table rows shown: an archive's 250,000 events made 80 MB of HTML per redraw
         counts = pd.Series([name for names in events["entities"] for name in names], dtype=str).value_counts()
         self.entities = widgets.SelectMultiple(options=list(counts.index), description="Entities", rows=8)
         days = sorted(set(events.loc[events["date"] != "", "date"])) or [""]
@@ -196,7 +198,8 @@ class TimelineExplorer:
         with self.chart:
             display(self.figure)
         plt.close(self.figure)
-        self.table.value = table_html(self.events[self.COLUMNS])
+        shown = f"<p>{len(self.events):,} events; the first {self.limit:,} shown</p>" if len(self.events) > self.limit else ""
+        self.table.value = shown + table_html(self.events[self.COLUMNS].head(self.limit))
 
 
 class TrendsExplorer:
