@@ -12,10 +12,10 @@ each size, in a fresh process each: `korwatch entity-totals`, `trends`,
 /dev/null), wall time (the imports included) and peak resident memory;
 the notebooks that read the store (02 to 06) executed on the archive alone
 (`sync = False`, one kernel at a time, its start included; 01 cleans a
-folder and reads no store); one redraw of the entity explorer,
-the trends explorer and the timeline explorer over the store, in this
-process: the slowest of three changes of a control (type; the ambiguous-year
-box of the timeline). Targets at 100,000 articles: each command <= 5 s and
+folder and reads no store); one redraw of the entity, trends,
+timeline and outlet explorers over the store, in this process: the slowest
+of three changes of a control (type; the ambiguous-year box of the timeline;
+the outlet explorer's entity, after its tables are computed). Targets at 100,000 articles: each command <= 5 s and
 <= 1 GB, each notebook <= 30 s, a redraw <= 1 s, cost growing at most
 linearly (ratio <= 10).
 """
@@ -122,15 +122,18 @@ def redraw_seconds(store: Path) -> dict[str, float]:
     """The slowest of three redraws of each store-backed explorer, each after a change of one control."""
     from korwatch_utils.storage import queries
     from korwatch_utils.storage.store import Store
-    from korwatch_utils.views.widgets import EntityExplorer, TimelineExplorer, TrendsExplorer
+    from korwatch_utils.views.widgets import EntityExplorer, OutletExplorer, TimelineExplorer, TrendsExplorer
 
     archive = Store(store)
     entities, trend = EntityExplorer(store=archive), TrendsExplorer(store=archive)
     timeline = TimelineExplorer(queries.events(archive, lists=True))  # as notebook 04 builds it
+    outlets = OutletExplorer(archive.sql("SELECT doc_id, outlet, url FROM articles"), archive.table("references"),
+                             queries.entity_table(archive), queries.cues(archive))  # as notebook 06 builds it
     found = {}
     for name, control, values in (("entities", entities.types, [("PER",), ("LOC",), ("PER", "ORG")]),
                                    ("trends", trend.kind, ["LOC", "PER", "ORG"]),
-                                   ("timeline", timeline.hide_ambiguous, [True, False, True])):
+                                   ("timeline", timeline.hide_ambiguous, [True, False, True]),
+                                   ("outlets", outlets.entity, list(outlets.entity.options[1:4]))):
         seconds = []
         for value in values:
             started = time.perf_counter()

@@ -175,7 +175,7 @@ def timeline_chart(events: pd.DataFrame, colour_by: str = "entity", max_colours:
         A range (e.g. "19 dan 20 Juni") is a bar from its start to its end; a planned event is hollow;
         an event dated against an ambiguous reference is hatched (its scatter has gid "ambiguous").
     """
-    dated = events[events["date"] != ""].copy()
+    dated = events[events["date"] != ""].reset_index(drop=True)  # one label per event (`_timeline_rows`)
     if dated.empty:
         figure, ax = plt.subplots(figsize=(7, 1.5))
         ax.set_axis_off()
@@ -217,10 +217,10 @@ def _timeline_rows(dated: pd.DataFrame, colour_by: str, max_rows: int) -> tuple[
                     if colour_by == "entity" else dated["doc_id"])
     if dated["doc_id"].nunique() <= max_rows:
         return dated, "Dated events (hollow: planned; hatched: ambiguous year; bars: ranges)"
-    counts = pd.Series([e for names in dated["entities"] for e in names], dtype=str).value_counts()
-    top = list(counts.index[:max_rows])
-    chosen = set(top)
-    dated["doc_id"] = dated["entities"].map(lambda names: next((e for e in names if e in chosen), ""))
+    named = dated["entities"].explode().dropna().astype(str)  # one row per (event, entity), in list order
+    top = list(named.value_counts().index[:max_rows])
+    first = named[named.isin(top)]
+    dated["doc_id"] = first[~first.index.duplicated()].reindex(dated.index).fillna("")  # each event's first top one
     return dated[dated["doc_id"] != ""], (f"Dated events of the {len(top)} entities named in most of them "
                                           "(hollow: planned; hatched: ambiguous year; bars: ranges)")
 
