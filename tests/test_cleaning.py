@@ -407,6 +407,26 @@ def test_a_line_in_two_articles_of_a_site_or_shared_across_sites_stays(tmp_path)
     assert set(_furniture_rules(clean(articles)).values()) == {""}
 
 
+def test_an_article_its_site_furniture_would_gut_keeps_its_text_as_the_last_resort(tmp_path):
+    """Site furniture is no rule that can be set aside: when it takes most of an article's prose, every removal
+    but the title's is undone, and the note says so rather than naming a rule set aside."""
+    shared = ["Warga diminta tetap tenang dan mengikuti arahan petugas di lokasi kejadian.",
+              "Petugas gabungan masih berjaga di sekitar perbatasan hingga malam ini."]
+    folder = tmp_path / "a"
+    folder.mkdir()
+    for n, story in enumerate(["Seoul memanggil duta besar Korea Utara untuk dimintai penjelasan.",
+                               "Tokyo mengirim nota protes resmi setelah rudal jatuh di laut.",
+                               "Beijing meminta semua pihak menahan diri dan kembali berunding."]):
+        _page(folder, f"{n}.txt", f"Berita Nomor {n}\n{story}\n" + "\n".join(shared) + "\n")
+    pd.DataFrame({"file": ["0.txt", "1.txt", "2.txt"], "outlet": ["Warta Timur"] * 3}).to_csv(
+        folder / "metadata.csv", index=False)
+    cleaned = clean(load_articles(folder).articles, line_model=None)
+    assert all(line in text for text in cleaned.articles.text for line in shared)
+    assert all(note.startswith("removals undone: ") and "(by repeated)" in note
+               and "every removal but the title's was undone" in note and "set aside" not in note
+               for note in cleaned.articles.cleaning_note)
+
+
 def test_a_long_paragraph_an_outlet_reuses_as_background_stays_in_each_story(tmp_path):
     background = ("Korea Utara telah melakukan enam kali uji coba nuklir sejak 2006 dan menjadi sasaran sanksi "
                   "Dewan Keamanan PBB yang melarang ekspor batu bara, tekstil dan makanan laut negara itu.")

@@ -132,6 +132,16 @@ def test_timeline_chart_draws_marks_that_fall_on_one_another_once(seeds_cleaned,
     assert marks(timeline_chart(pd.concat([dated, dated, dated], ignore_index=True))) == marks(timeline_chart(dated))
 
 
+def test_timeline_chart_of_many_articles_puts_each_event_on_the_row_of_its_first_common_entity():
+    events = pd.DataFrame({"doc_id": [f"a{i}" for i in range(30)], "date": ["2024-06-01"] * 30, "end": [""] * 30,
+                           "planned": [False] * 30, "ambiguous": [False] * 30,
+                           "entities": [["Seoul", "Pyongyang"] if i % 3 else ["Pyongyang"] for i in range(30)]})
+    figure = timeline_chart(events, max_rows=1)  # 30 articles: rows are entities, here the one named most
+    assert [label.get_text() for label in figure.axes[0].get_yticklabels()] == ["Pyongyang"]
+    nobody = timeline_chart(events.assign(entities=[[] for _ in range(30)]), max_rows=1)
+    assert nobody.axes[0].get_title() == "no dated event names an entity"
+
+
 def test_trends_explorer_filters_entities_type_frequency_and_periods(seeds_cleaned, seeds_annotations, seeds_mentions):
     from korwatch_utils.analyses.timeline import reference_dates
     from korwatch_utils.views.widgets import TrendsExplorer

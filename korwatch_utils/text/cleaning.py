@@ -328,21 +328,23 @@ def _clean_one(article: pd.Series, rules: tuple[Rule, ...], line_model, furnitur
     decision = _decide(article, lines, rules, line_model, furniture)
     note = ""
     share, reasons = _prose_taken(lines, decision.verdict)
-    retry, aside, taken = decision, [], (share, reasons)
+    named = {rule.rule for rule in rules}  # what can be set aside: not the classifier, the title or the furniture
+    retry, aside, kept_rules, retry_share, takers = decision, [], rules, share, reasons
     for _ in range(SET_ASIDE_ROUNDS):
         # The page is cleaned again without the rules that took its prose ("comment" reading a date line as
         # a thread's timestamp): the other rules and the classifier still judge the lines those had taken.
-        more = [rule for rule in taken[1] if rule not in (MODEL_RULE, *TITLE_RULES)]
-        if taken[0] <= GUTTED_SHARE or not more:
+        more = [rule for rule in takers if rule in named and rule not in aside]
+        if retry_share <= GUTTED_SHARE or not more:
             break
         aside += more
-        retry = _decide(article, lines, tuple(r for r in rules if r.rule not in aside), line_model, furniture)
-        taken = _prose_taken(lines, retry.verdict)
-    if aside and taken[0] <= GUTTED_SHARE:
+        kept_rules = tuple(r for r in rules if r.rule not in aside)
+        retry = _decide(article, lines, kept_rules, line_model, furniture)
+        retry_share, takers = _prose_taken(lines, retry.verdict)
+    if aside and retry_share <= GUTTED_SHARE:
         note = (f"{UNDONE}: cleaning would have removed {share:.0%} of the article's prose (by "
                 f"{', '.join(reasons)}); the rule{'s' if len(aside) > 1 else ''} {', '.join(aside)} "
                 f"{'were' if len(aside) > 1 else 'was'} set aside for this article")
-        decision, share = retry, taken[0]
+        decision, share, rules = retry, retry_share, kept_rules
     verdict, kept_text, cuts, url, title, scores = decision
     note = _keep_whole_if_gutted(lines, verdict, kept_text, cuts, rules, share) or note
     if not note and not kept_text and any(lines):

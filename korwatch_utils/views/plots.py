@@ -175,17 +175,16 @@ def timeline_chart(events: pd.DataFrame, colour_by: str = "entity", max_colours:
         A range (e.g. "19 dan 20 Juni") is a bar from its start to its end; a planned event is hollow;
         an event dated against an ambiguous reference is hatched (its scatter has gid "ambiguous").
     """
-    dated = events[events["date"] != ""].reset_index(drop=True)  # one label per event (`_timeline_rows`)
+    dated = events[events["date"] != ""].reset_index(drop=True)  # a unique index: `_timeline_rows` relies on it
     if dated.empty:
-        figure, ax = plt.subplots(figsize=(7, 1.5))
-        ax.set_axis_off()
-        ax.set_title("no dated events")
-        return figure
+        return _empty_timeline("no dated events")
     dated, title = _timeline_rows(dated, colour_by, max_rows)
-    # Marks that would fall on one another are drawn once: an archive's 250,000 events are a few thousand marks.
-    dated = dated.drop_duplicates(["doc_id", "start", "stop", "key", "planned", "ambiguous"])
+    if dated.empty:  # many articles, and no dated event names an entity
+        return _empty_timeline("no dated event names an entity")
     palette = plt.get_cmap("tab10").colors
-    common = dated["key"].value_counts().index[:max_colours]
+    common = dated["key"].value_counts().index[:max_colours]  # the commonest keys by events, not by marks
+    # Marks that would fall on one another are drawn once (`doc_id` is the row here: an article or an entity).
+    dated = dated.drop_duplicates(["doc_id", "start", "stop", "key", "planned", "ambiguous"])
     colours = {key: palette[i % len(palette)] for i, key in enumerate(common)}
     rows = {doc_id: i for i, doc_id in enumerate(sorted(dated["doc_id"].unique()))}
     clusters = _date_clusters(list(dated["start"]))
@@ -205,6 +204,13 @@ def timeline_chart(events: pd.DataFrame, colour_by: str = "entity", max_colours:
                   frameon=False)
     figure.suptitle(title, fontsize=11)
     figure.subplots_adjust(bottom=0.12 + 0.05 * ((len(colours) + 3) // 4), top=0.85)
+    return figure
+
+
+def _empty_timeline(title: str):
+    figure, ax = plt.subplots(figsize=(7, 1.5))
+    ax.set_axis_off()
+    ax.set_title(title)
     return figure
 
 

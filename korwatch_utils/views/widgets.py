@@ -171,7 +171,7 @@ class TimelineExplorer:
     def __init__(self, events, colour_by: str = "entity", limit: int = 300):
         self.all_events = events
         self.colour_by = colour_by
-        self.limit = limit  # table rows shown: an archive's 250,000 events made 80 MB of HTML per redraw
+        self.limit = limit  # table rows shown: an archive's 257,000 events made 80 MB of HTML per redraw
         counts = pd.Series([name for names in events["entities"] for name in names], dtype=str).value_counts()
         self.entities = widgets.SelectMultiple(options=list(counts.index), description="Entities", rows=8)
         days = sorted(set(events.loc[events["date"] != "", "date"])) or [""]
@@ -198,7 +198,8 @@ class TimelineExplorer:
         with self.chart:
             display(self.figure)
         plt.close(self.figure)
-        shown = f"<p>{len(self.events):,} events; the first {self.limit:,} shown</p>" if len(self.events) > self.limit else ""
+        cut = len(self.events) > self.limit
+        shown = f"<p>{len(self.events):,} events; the first {self.limit:,} shown</p>" if cut else ""
         self.table.value = shown + table_html(self.events[self.COLUMNS].head(self.limit))
 
 
