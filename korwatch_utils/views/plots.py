@@ -299,12 +299,17 @@ def share_panels(table: pd.DataFrame, label: str, share: str = "share", low: str
     return figure
 
 
-def share_over_time_chart(attention: pd.DataFrame, entity: str, outlets: list[str] | None = None, ax=None):
-    """The entity's share of each outlet's attention per period, a line per outlet with its 95 % band."""
+def share_over_time_chart(attention: pd.DataFrame, entity: str, outlets: list[str] | None = None, ax=None,
+                          max_outlets: int = 8):
+    """The entity's share of each outlet's attention per period, a line per outlet with its 95 % band; of
+    more than max_outlets outlets, the max_outlets that mention the entity most (the title says so)."""
     rows = attention[attention["entity"] == entity]  # the entity first: an archive's table has a million rows
     rows = rows[~rows["period"].str.startswith("(")]
     if outlets:
         rows = rows[rows["outlet"].isin(outlets)]
+    most = rows.groupby("outlet")["mentions"].sum().sort_values(ascending=False, kind="stable")
+    if len(most) > max_outlets:  # forty lines with their bands hide one another
+        rows = rows[rows["outlet"].isin(most.index[:max_outlets])]
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 3.5))
     # Periods are placed by their rank and labelled: as strings, matplotlib would try to read each as a date.
@@ -316,7 +321,8 @@ def share_over_time_chart(attention: pd.DataFrame, entity: str, outlets: list[st
         ax.plot(x, group["share"], marker="o", label=str(name))
         ax.fill_between(x, group["share_low"], group["share_high"], alpha=0.15)
     ax.set_ylabel(f"share of attention: {entity}")
-    ax.set_title(f"{entity}, by outlet" if len(rows) else f"{entity}: no outlet names it in a dated period")
+    shown = f" (the {max_outlets} of {len(most)} outlets naming it most)" if len(most) > max_outlets else ""
+    ax.set_title(f"{entity}, by outlet{shown}" if len(rows) else f"{entity}: no outlet names it in a dated period")
     if len(rows):
         step = max(1, math.ceil(len(periods) / MAX_PERIOD_LABELS))
         ax.set_xticks(range(0, len(periods), step), periods[::step])
