@@ -129,7 +129,7 @@ def redraw_seconds(store: Path) -> dict[str, float]:
     archive = Store(store)
     entities, trend = EntityExplorer(store=archive), TrendsExplorer(store=archive)
     timeline = TimelineExplorer(queries.events(archive, lists=True))  # as notebook 04 builds it
-    outlets = OutletExplorer(archive.sql("SELECT doc_id, outlet, url FROM articles"), archive.table("references"),
+    outlets = OutletExplorer(queries.article_fields(archive, "outlet", "url"), archive.table("references"),
                              queries.entity_table(archive), queries.cues(archive))  # as notebook 06 builds it
     found = {}
     for name, control, values in (("entities", entities.types, [("PER",), ("LOC",), ("PER", "ORG")]),

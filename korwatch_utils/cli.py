@@ -205,7 +205,7 @@ def _outlets(args) -> int:
     aliases = outlet_aliases(args.outlets or (folder / OUTLETS_FILE if folder else None))
     with _corpus(args) as corpus:
         if corpus.store:
-            articles, references = corpus.store.sql("SELECT doc_id, outlet, url FROM articles"), \
+            articles, references = queries.article_fields(corpus.store, "outlet", "url"), \
                 corpus.store.table("references")
             entities = queries.entity_table(corpus.store)
         else:

@@ -393,3 +393,15 @@ def test_database_aggregates_equal_the_pandas_tables_on_the_seeds_and_a_news_fol
                                trends(tables.mentions, tables.cues, tables.references, **options))
         pd.testing.assert_frame_equal(database.table, in_memory.table, check_dtype=False, obj=str(options))
         assert (database.undated, database.ambiguous) == (in_memory.undated, in_memory.ambiguous)
+
+
+def test_article_fields_read_the_chosen_columns_of_every_article_and_refuse_an_unknown_one(tmp_path, seeds_dir):
+    from korwatch_utils.storage import queries
+
+    store = Store(tmp_path / "k.duckdb")
+    store.sync(seeds_dir, progress=False)
+    fields = queries.article_fields(store, "path", "outlet")
+    assert list(fields.columns) == ["doc_id", "path", "outlet"]
+    assert sorted(fields.doc_id) == sorted(store.table("articles").doc_id)
+    with pytest.raises(KeyError, match="no password"):
+        queries.article_fields(store, "password")

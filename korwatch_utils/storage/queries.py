@@ -223,6 +223,19 @@ def sizes(store: Store) -> dict[str, int]:
     return {name: int(value) for name, value in row.iloc[0].items()}
 
 
+def article_fields(store: Store, *fields: str) -> pd.DataFrame:
+    """doc_id and these columns of every stored article, without their texts (an archive's are gigabytes).
+
+    Raises:
+        KeyError: a field the articles table does not have.
+    """
+    unknown = [field for field in fields if field not in columns_of("articles")]
+    if unknown:
+        raise KeyError(f"the articles table has no {', '.join(unknown)}")
+    selected = ", ".join(f'"{column}"' for column in ("doc_id", *fields))
+    return store.sql(f"SELECT {selected} FROM articles")
+
+
 def article_texts(store: Store, doc_ids) -> pd.DataFrame:
     """doc_id, text of these articles only (what a view shows of them)."""
     return store.sql("SELECT doc_id, text FROM articles WHERE doc_id IN (SELECT UNNEST(?)) ORDER BY doc_id",
