@@ -2,7 +2,10 @@
 
 import os
 import shutil
+import subprocess
+import sys
 import time
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -54,7 +57,7 @@ def test_two_local_workers_and_a_scheduler_store_the_tables_of_one_process(folde
     monkeypatch.setenv("KORWATCH_CACHE", str(tmp_path / "workers_cache"))  # the workers tag the articles themselves
     two = Store(tmp_path / "two.duckdb")
     report = two.sync(folder, chunk_size=2, progress=False, workers=2)
-    assert "dask: 2 workers on a local cluster; dashboard http" in capsys.readouterr().err
+    assert "dask: 2 workers on a local cluster (spawned); dashboard http" in capsys.readouterr().err  # NER ran here
     cluster = Store(tmp_path / "cluster.duckdb")
     cluster.sync(folder, chunk_size=2, progress=False, scheduler=scheduler)
     assert f"dask: 2 workers on scheduler {scheduler}" in capsys.readouterr().err
@@ -117,10 +120,33 @@ def test_cli_on_two_local_workers_writes_the_csv_of_one_process(tmp_path, monkey
             encoding="utf-8")
     assert cli.main(["entities", str(folder), "--workers", "1", "--store", str(tmp_path / "alone.duckdb")]) == 0
     alone = capsys.readouterr()
-    assert cli.main(["entities", str(folder), "--workers", "2", "--store", str(tmp_path / "dask.duckdb")]) == 0
-    on_workers = capsys.readouterr()
-    assert "dask:" not in alone.err and "dask: 2 workers on a local cluster" in on_workers.err
-    assert on_workers.out == alone.out and alone.out.count("Vladimir Putin") == 33
+    # A fresh command, as an analyst runs it: it has run no model yet, so its workers are forked from it.
+    on_workers = subprocess.run([sys.executable, "-m", "korwatch_utils.cli", "entities", str(folder), "--workers", "2",
+                                 "--store", str(tmp_path / "dask.duckdb")], capture_output=True, text=True,
+                                env={**os.environ, "HF_HUB_OFFLINE": "1", "KORWATCH_CACHE": str(tmp_path / "workers_cache")},
+                                timeout=600)
+    assert on_workers.returncode == 0, on_workers.stderr
+    assert "dask:" not in alone.err and "dask: 2 workers on a local cluster (forked)" in on_workers.stderr
+    assert on_workers.stdout == alone.out and alone.out.count("Vladimir Putin") == 33
+
+
+def test_workers_are_forked_only_on_linux_from_a_plain_process_that_has_run_no_model(monkeypatch):
+    monkeypatch.setattr(cluster_module.sys, "platform", "linux")
+    monkeypatch.delitem(cluster_module.sys.modules, "ipykernel", raising=False)
+    monkeypatch.setattr(cluster_module, "pipelines_built", lambda: 0)
+    monkeypatch.setattr(cluster_module, "load_parser", SimpleNamespace(cache_info=lambda: SimpleNamespace(currsize=0)))
+    assert cluster_module.worker_start_method() == "fork"
+    monkeypatch.setattr(cluster_module, "pipelines_built", lambda: 1)
+    assert cluster_module.worker_start_method() == "spawn"
+    monkeypatch.setattr(cluster_module, "pipelines_built", lambda: 0)
+    monkeypatch.setattr(cluster_module, "load_parser", SimpleNamespace(cache_info=lambda: SimpleNamespace(currsize=1)))
+    assert cluster_module.worker_start_method() == "spawn"
+    monkeypatch.setattr(cluster_module, "load_parser", SimpleNamespace(cache_info=lambda: SimpleNamespace(currsize=0)))
+    monkeypatch.setitem(cluster_module.sys.modules, "ipykernel", SimpleNamespace())  # inside a Jupyter kernel
+    assert cluster_module.worker_start_method() == "spawn"
+    monkeypatch.delitem(cluster_module.sys.modules, "ipykernel")
+    monkeypatch.setattr(cluster_module.sys, "platform", "darwin")
+    assert cluster_module.worker_start_method() == "spawn"
 
 
 def square_after(value: int, pause: float) -> int:

@@ -110,6 +110,11 @@ def _build_pipeline(pretokenized: bool, folder: Path, ner_batch_size: int):
         raise ModelFilesError(f"cannot load model file {path} ({reason}); {RESTORE_HINT}") from None
 
 
+def pipelines_built() -> int:
+    """How many pipelines this process has built (0: torch has run no model here)."""
+    return _build_pipeline.cache_info().currsize
+
+
 def unreadable_file(paths: dict[str, Path]) -> tuple[Path, str] | None:
     """The first model file torch cannot load, with the reason, or None when all load."""
     import torch

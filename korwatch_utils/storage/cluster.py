@@ -18,8 +18,8 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import partial
 
-from korwatch_utils.nlp.ner import model_version
-from korwatch_utils.nlp.syntax import parser_version
+from korwatch_utils.nlp.ner import model_version, pipelines_built
+from korwatch_utils.nlp.syntax import load_parser, parser_version
 from korwatch_utils.storage.keys import code_version
 from korwatch_utils.version import __version__
 
@@ -47,6 +47,20 @@ def installed_versions() -> dict[str, str]:
     """What decides a worker's tables: korwatch's version, the analysis code, the NER and parser models."""
     return {"korwatch": __version__, "code": code_version(), "ner model": model_version(),
             "parser": parser_version()}
+
+
+def worker_start_method() -> str:
+    """How local workers start: forked from this process where that is safe, else spawned (Dask's default).
+
+    A forked worker starts with korwatch, pandas and Dask already imported, where a spawned one imports them
+    again before it can answer: `--workers 2` on 300 articles took 1 to 5 s less (benchmarks/parallel.py).
+    A fork copies only the thread that makes it, so it is safe only in a plain process that has run no model
+    yet (the CLI): torch's OpenMP threads, once started, and a Jupyter kernel's output threads do not survive
+    one. Elsewhere, and on any system but Linux, workers are spawned.
+    """
+    models_ran_here = pipelines_built() or load_parser.cache_info().currsize
+    in_a_kernel = "ipykernel" in sys.modules
+    return "fork" if sys.platform.startswith("linux") and not models_ran_here and not in_a_kernel else "spawn"
 
 
 def _one_torch_thread_plugin():
@@ -90,6 +104,7 @@ def connect(count: int | None = None, scheduler: str | None = None, *, chunks: i
     from distributed import Client, LocalCluster
 
     cluster = client = None
+    start_method = worker_start_method()
     try:
         try:
             if address:
@@ -98,7 +113,8 @@ def connect(count: int | None = None, scheduler: str | None = None, *, chunks: i
                 # Dask starts local workers with MALLOC_TRIM_THRESHOLD_ set; any such setting also turns off
                 # glibc's dynamic mmap threshold, so torch maps and unmaps its large buffers on every call and
                 # the NER ran 45 % slower in a worker than in a plain process (benchmarks/parallel.py).
-                with dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}):
+                with dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+                                      "distributed.worker.multiprocessing-method": start_method}):
                     cluster = LocalCluster(n_workers=count or default_workers(), threads_per_worker=1,
                                            processes=True, memory_limit=MEMORY_PER_WORKER, dashboard_address=":0",
                                            silence_logs=logging.ERROR)
@@ -118,7 +134,7 @@ def connect(count: int | None = None, scheduler: str | None = None, *, chunks: i
                 raise ClusterError(f"Dask worker {worker} does not run this korwatch: {differ}; install the same "
                                    f"korwatch and models on every worker")
         client.register_plugin(_one_torch_thread_plugin())
-        where = f"scheduler {address}" if address else "a local cluster"
+        where = f"scheduler {address}" if address else f"a local cluster ({start_method}ed)"
         print(f"dask: {len(workers)} workers on {where}; dashboard {client.dashboard_link}", file=sys.stderr)
         yield client
     finally:
