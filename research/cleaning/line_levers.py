@@ -16,21 +16,28 @@ folds' out-of-fold scores, so variants are compared at the same body figure).
   Indonesian captioning conventions, not from these pages;
 - learning curve: the shipped recipe (C 1) trained on a quarter, a half, three
   quarters and all of each fold's training outlets (chosen by a hash of the
-  outlet), scored on the same held-out fold.
+  outlet), scored on the same held-out fold;
+- synthetic pages: IndoSum articles (CC BY-SA) made into pages, their URL's
+  words as the title and one to three other articles' URL words inserted among
+  the first paragraphs as related headlines, added to every fold's training
+  lines (first whole pages, then their headlines alone).
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import random
 import re
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.feature_extraction import DictVectorizer
 
 import training.train_lines as train_lines
+from korwatch_utils.text.cleaning import normalize
 from korwatch_utils.text.lines import SHAPE_CHARS, line_features
 from korwatch_utils.weights import probability
 from training.logistic import fit
@@ -89,6 +96,7 @@ def main() -> None:
                       f"{removed_at_body_kept(scores, labels):.3f}")
     train_lines.line_features = line_features
     learning_curve(pages)
+    with_synthetic_pages(pages, args.data)
 
 
 def learning_curve(pages, c: float = 1.0) -> None:
@@ -104,6 +112,64 @@ def learning_curve(pages, c: float = 1.0) -> None:
             return [probability(weights, rows[i][0]) for i in np.flatnonzero(test)]
         scores = out_of_fold(rows, folds, labels, logistic)
         print(f"  {share:.2f} of the training outlets: removed {removed_at_body_kept(scores, labels):.3f}")
+
+
+LOWER_IN_HEADLINES = {"dan", "di", "ke", "dari", "yang", "untuk", "dengan", "atau", "pada", "ini", "itu", "soal"}
+
+
+def headline_from_url(url: str) -> str:
+    """A headline from a URL's last part ("ketua-mpr-mustahil-..." -> "Ketua Mpr Mustahil ...")."""
+    slug = url.rstrip("/").split("/")[-1].split("?")[0].replace(".html", "")
+    words = [word for word in slug.split("-") if word and not word.isdigit()][:12]
+    return " ".join(word if index and word in LOWER_IN_HEADLINES else word.capitalize()
+                    for index, word in enumerate(words))
+
+
+def synthetic_pages(data: Path, count: int, seed: int = 7) -> list:
+    """IndoSum articles as pages: a title, paragraphs up to about 2,000 characters, related headlines among them."""
+    folder = data / "articles" / "indosum-dev"
+    meta = pd.read_csv(folder / "metadata.csv").dropna(subset=["url"]).reset_index(drop=True)
+    draw = random.Random(seed)
+    pages = []
+    for number in draw.sample(range(len(meta)), count):
+        row = meta.iloc[number]
+        paragraphs = [line.strip() for line in (folder / row["file"]).read_text(encoding="utf-8").split("\n")
+                      if line.strip()]
+        related = [headline_from_url(meta.iloc[draw.randrange(len(meta))]["url"]) for _ in range(draw.randint(1, 3))]
+        related = iter([line for line in related if len(line.split()) >= 4])
+        spots = {draw.randint(1, min(4, len(paragraphs))) for _ in range(3)}
+        lines, labels = [headline_from_url(row["url"])], ["title"]
+        for index, paragraph in enumerate(paragraphs):
+            headline = next(related, None) if index in spots else None
+            if headline:
+                lines.append(headline)
+                labels.append("other")
+            lines.append(paragraph)
+            labels.append("body")
+            if sum(map(len, lines)) > 2000:
+                break
+        normalized = normalize("\n\n".join(lines)).split("\n")
+        filled = [i for i, line in enumerate(normalized) if line]
+        pages.append(train_lines.Page(f"synthetic{number}.txt", f"synthetic{number}", normalized,
+                                      {i: label for i, label in zip(filled, labels)}, ""))
+    return pages
+
+
+def with_synthetic_pages(pages, data: Path, c: float = 1.0) -> None:
+    rows = train_lines.examples(pages)
+    folds = np.array([train_lines.fold_of(pages[page].outlet) for _, _, page in rows])
+    labels = np.array([label for _, label, _ in rows])
+    print("synthetic pages in every fold's training (logistic, C 1):")
+    for count, headlines_only in ((150, False), (400, False), (50, True), (150, True)):
+        extra = [(features, label) for features, label, _ in train_lines.examples(synthetic_pages(data, count))
+                 if label or not headlines_only]
+
+        def logistic(train, test):
+            weights = fit([(rows[i][0], labels[i]) for i in np.flatnonzero(train)] + extra, c)
+            return [probability(weights, rows[i][0]) for i in np.flatnonzero(test)]
+        what = "their related headlines alone" if headlines_only else "whole pages"
+        print(f"  {count} pages, {what} ({len(extra)} lines): removed "
+              f"{removed_at_body_kept(out_of_fold(rows, folds, labels, logistic), labels):.3f}")
 
 
 if __name__ == "__main__":
