@@ -121,9 +121,9 @@ def test_cli_on_two_local_workers_writes_the_csv_of_one_process(tmp_path, monkey
     assert cli.main(["entities", str(folder), "--workers", "1", "--store", str(tmp_path / "alone.duckdb")]) == 0
     alone = capsys.readouterr()
     # A fresh command, as an analyst runs it: it has run no model yet, so its workers are forked from it.
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "KORWATCH_CACHE": str(tmp_path / "workers_cache")}
     on_workers = subprocess.run([sys.executable, "-m", "korwatch_utils.cli", "entities", str(folder), "--workers", "2",
-                                 "--store", str(tmp_path / "dask.duckdb")], capture_output=True, text=True,
-                                env={**os.environ, "HF_HUB_OFFLINE": "1", "KORWATCH_CACHE": str(tmp_path / "workers_cache")},
+                                 "--store", str(tmp_path / "dask.duckdb")], capture_output=True, text=True, env=env,
                                 timeout=600)
     assert on_workers.returncode == 0, on_workers.stderr
     assert "dask:" not in alone.err and "dask: 2 workers on a local cluster (forked)" in on_workers.stderr
