@@ -2,7 +2,7 @@
 
 import os
 import shutil
-from datetime import date
+from datetime import date, datetime, timezone
 import signal
 import subprocess
 import sys
@@ -312,6 +312,9 @@ def test_a_store_busy_past_the_limit_stops_with_one_line_and_status_2(folder, tm
 
 
 def test_the_day_of_the_analysis_keys_the_store_by_its_year_where_files_have_a_modification_day(folder, tmp_path):
+    written = datetime(2026, 11, 30, 12, tzinfo=timezone.utc).timestamp()  # before every day below, whatever today is
+    for path in folder.iterdir():
+        os.utime(path, (written, written))
     store = Store(tmp_path / "k.duckdb")
     store.sync(folder, progress=False, today=date(2026, 12, 7))
     assert store.sync(folder, progress=False, today=date(2026, 12, 8)).unchanged == 5  # same year: nothing to redo
