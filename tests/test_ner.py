@@ -13,8 +13,9 @@ import pytest
 from korwatch_utils.cli import main
 from korwatch_utils.nlp.ner import (
     ENTITY_TYPES, MENTION_COLUMNS, MODEL_FILES, MODELS_DIR, NER_BATCH_SIZE, SENTENCE_COLUMNS, ModelFilesError, annotate,
-    join_abbreviations, load_pipeline, tag_spans,
+    join_abbreviations, load_pipeline, predicting_only, tag_spans,
 )
+from korwatch_utils.nlp.syntax import load_parser
 
 
 @pytest.fixture(scope="session")
@@ -67,6 +68,19 @@ def test_title_abbreviation_does_not_hide_the_person(tmp_path):
     found = set(zip(mentions.text, mentions.type))
     assert {("Tn. Campbell", "PER"), ("Tn. Miller", "PER")} <= found
     assert not {text for text in mentions.text if text.strip(".") == "Tn"}
+
+
+def test_pipelines_are_built_without_training_optimizers_and_stanza_is_restored_after(nlp):
+    from stanza.models.common import utils
+
+    factories = utils.get_optimizer, utils.get_split_optimizer
+    assert nlp.processors["tokenize"].trainer.optimizer is None
+    assert load_parser().processors["pos"].trainer.optimizers == {}
+    with pytest.raises(ValueError):
+        with predicting_only():
+            assert utils.get_optimizer("adam", None, 0.1) is None
+            raise ValueError("a model file that cannot be read")
+    assert (utils.get_optimizer, utils.get_split_optimizer) == factories
 
 
 def test_join_abbreviations_joins_tokens_and_sentences():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
@@ -85,6 +86,25 @@ def torch_threads() -> int:
     return max(1, int(value)) if value.isdigit() else THREADS_DEFAULT
 
 
+@contextmanager
+def predicting_only():
+    """Build Stanza models without the optimizers their trainers make for training.
+
+    Stanza's tokenizer and POS trainers build optimizers even to predict, and torch's first optimizer
+    imports torch._dynamo: 1.4 to 1.9 s of a 2 to 2.7 s pipeline load here, paid by every command and Dask
+    worker that loads the models. korwatch only predicts; Stanza has no option to skip them, so their
+    factories are swapped out while a pipeline is built (in this thread; training runs in its own process).
+    """
+    from stanza.models.common import utils
+
+    saved = utils.get_optimizer, utils.get_split_optimizer
+    utils.get_optimizer, utils.get_split_optimizer = (lambda *args, **kwargs: None), (lambda *args, **kwargs: {})
+    try:
+        yield
+    finally:
+        utils.get_optimizer, utils.get_split_optimizer = saved
+
+
 @lru_cache(maxsize=4)
 def _build_pipeline(pretokenized: bool, folder: Path, ner_batch_size: int):
     import stanza
@@ -94,12 +114,14 @@ def _build_pipeline(pretokenized: bool, folder: Path, ner_batch_size: int):
 
     paths = {kind: model_path(kind, folder) for kind in MODEL_FILES}
     try:
-        return stanza.Pipeline(
-            lang="id", dir=str(folder), processors={"tokenize": "korwatch", "ner": "korwatch"}, download_method=None,
-            tokenize_model_path=str(paths["tokenize"]), tokenize_pretokenized=pretokenized,
-            ner_model_path=str(paths["ner"]), ner_pretrain_path=str(paths["pretrain"]),
-            ner_batch_size=ner_batch_size, use_gpu=False, logging_level="WARN",
-        )
+        with predicting_only():
+            return stanza.Pipeline(
+                lang="id", dir=str(folder), processors={"tokenize": "korwatch", "ner": "korwatch"},
+                download_method=None,
+                tokenize_model_path=str(paths["tokenize"]), tokenize_pretokenized=pretokenized,
+                ner_model_path=str(paths["ner"]), ner_pretrain_path=str(paths["pretrain"]),
+                ner_batch_size=ner_batch_size, use_gpu=False, logging_level="WARN",
+            )
     except Exception:
         # torch and pickle raise many kinds for a damaged file: if a file cannot be
         # read on its own, name it; any other error is a real bug and propagates.

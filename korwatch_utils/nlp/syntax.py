@@ -13,7 +13,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from korwatch_utils.nlp.ner import MODELS_DIR, RESTORE_HINT, ModelFilesError, unreadable_file, model_path
+from korwatch_utils.nlp.ner import (
+    MODELS_DIR, RESTORE_HINT, ModelFilesError, model_path, predicting_only, unreadable_file,
+)
 
 PARSER_FILES = {"pos": "id_korwatch_tagger.pt", "depparse": "id_korwatch_parser.pt"}
 TOKEN = re.compile(r"\w+(?:[-.']\w+)*|[^\w\s]")
@@ -62,13 +64,15 @@ def load_parser(models_dir: Path = MODELS_DIR):
     paths = {"tokenize": model_path("tokenize", models_dir), "pretrain": model_path("pretrain", models_dir),
              **{kind: Path(models_dir) / name for kind, name in PARSER_FILES.items()}}
     try:
-        return stanza.Pipeline(
-            lang="id", dir=str(models_dir), package=None, download_method=None, use_gpu=False, logging_level="WARN",
-            processors={"tokenize": "korwatch", "pos": "korwatch", "lemma": "identity", "depparse": "korwatch"},
-            tokenize_pretokenized=True, tokenize_model_path=str(paths["tokenize"]),
-            pos_model_path=str(paths["pos"]), pos_pretrain_path=str(paths["pretrain"]), lemma_use_identity=True,
-            depparse_model_path=str(paths["depparse"]), depparse_pretrain_path=str(paths["pretrain"]),
-        )
+        with predicting_only():
+            return stanza.Pipeline(
+                lang="id", dir=str(models_dir), package=None, download_method=None, use_gpu=False,
+                logging_level="WARN",
+                processors={"tokenize": "korwatch", "pos": "korwatch", "lemma": "identity", "depparse": "korwatch"},
+                tokenize_pretokenized=True, tokenize_model_path=str(paths["tokenize"]),
+                pos_model_path=str(paths["pos"]), pos_pretrain_path=str(paths["pretrain"]), lemma_use_identity=True,
+                depparse_model_path=str(paths["depparse"]), depparse_pretrain_path=str(paths["pretrain"]),
+            )
     except Exception:
         culprit = unreadable_file(paths)  # as in ner: name a damaged file, let a real bug propagate
         if culprit is None:
