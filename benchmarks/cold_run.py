@@ -49,7 +49,8 @@ def cold_ner(checkout: Path, folder: Path) -> Run:
                               cwd=checkout, env=env, capture_output=True, text=True)
         wall, cpu = time.perf_counter() - started, _children_cpu() - cpu
     if done.returncode:
-        raise SystemExit(f"korwatch ner failed in {checkout}: {done.stderr.strip().splitlines()[-1:]}")
+        last = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        raise SystemExit(f"korwatch ner failed in {checkout}: {last}")
     return Run(wall, cpu, done.stdout)
 
 
@@ -86,6 +87,7 @@ def main() -> None:
                 print(f"{count} articles over {args.rounds} rounds: {cpu_there / cpu_here:.2f}x as fast here per core "
                       f"(CPU {cpu_here:.1f} s against {cpu_there:.1f} s), {wall_there / wall_here:.2f}x in wall time "
                       f"({wall_here:.1f} s against {wall_there:.1f} s)", flush=True)
+
 
 if __name__ == "__main__":
     main()

@@ -120,31 +120,37 @@ def test_cli_on_two_local_workers_writes_the_csv_of_one_process(tmp_path, monkey
             encoding="utf-8")
     assert cli.main(["entities", str(folder), "--workers", "1", "--store", str(tmp_path / "alone.duckdb")]) == 0
     alone = capsys.readouterr()
-    # A fresh command, as an analyst runs it: it has run no model yet, so its workers are forked from it.
+    # A fresh command, as an analyst runs it: small, one thread, no torch yet, so on Linux it forks its workers.
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "KORWATCH_CACHE": str(tmp_path / "workers_cache")}
     on_workers = subprocess.run([sys.executable, "-m", "korwatch_utils.cli", "entities", str(folder), "--workers", "2",
                                  "--store", str(tmp_path / "dask.duckdb")], capture_output=True, text=True, env=env,
                                 timeout=600)
     assert on_workers.returncode == 0, on_workers.stderr
-    assert "dask:" not in alone.err and "dask: 2 workers on a local cluster (forked)" in on_workers.stderr
+    started = "forked" if sys.platform.startswith("linux") else "spawned"
+    assert "dask:" not in alone.err and f"dask: 2 workers on a local cluster ({started})" in on_workers.stderr
     assert on_workers.stdout == alone.out and alone.out.count("Vladimir Putin") == 33
 
 
-def test_workers_are_forked_only_on_linux_from_a_plain_process_that_has_run_no_model(monkeypatch):
+def test_workers_are_forked_only_on_linux_from_a_small_single_threaded_process_without_torch(monkeypatch):
+    import psutil
+
     monkeypatch.setattr(cluster_module.sys, "platform", "linux")
-    monkeypatch.delitem(cluster_module.sys.modules, "ipykernel", raising=False)
-    monkeypatch.setattr(cluster_module, "pipelines_built", lambda: 0)
-    monkeypatch.setattr(cluster_module, "load_parser", SimpleNamespace(cache_info=lambda: SimpleNamespace(currsize=0)))
+    for name in ("torch", "ipykernel"):
+        monkeypatch.delitem(cluster_module.sys.modules, name, raising=False)
+    monkeypatch.setattr(cluster_module.threading, "active_count", lambda: 1)
+    small = SimpleNamespace(memory_info=lambda: SimpleNamespace(rss=200e6))
+    monkeypatch.setattr(psutil, "Process", lambda: small)
     assert cluster_module.worker_start_method() == "fork"
-    monkeypatch.setattr(cluster_module, "pipelines_built", lambda: 1)
+    for name in ("torch", "ipykernel"):  # torch's threads; a Jupyter kernel's output threads
+        monkeypatch.setitem(cluster_module.sys.modules, name, SimpleNamespace())
+        assert cluster_module.worker_start_method() == "spawn"
+        monkeypatch.delitem(cluster_module.sys.modules, name)
+    monkeypatch.setattr(cluster_module.threading, "active_count", lambda: 2)
     assert cluster_module.worker_start_method() == "spawn"
-    monkeypatch.setattr(cluster_module, "pipelines_built", lambda: 0)
-    monkeypatch.setattr(cluster_module, "load_parser", SimpleNamespace(cache_info=lambda: SimpleNamespace(currsize=1)))
-    assert cluster_module.worker_start_method() == "spawn"
-    monkeypatch.setattr(cluster_module, "load_parser", SimpleNamespace(cache_info=lambda: SimpleNamespace(currsize=0)))
-    monkeypatch.setitem(cluster_module.sys.modules, "ipykernel", SimpleNamespace())  # inside a Jupyter kernel
-    assert cluster_module.worker_start_method() == "spawn"
-    monkeypatch.delitem(cluster_module.sys.modules, "ipykernel")
+    monkeypatch.setattr(cluster_module.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(psutil, "Process", lambda: SimpleNamespace(memory_info=lambda: SimpleNamespace(rss=1e9)))
+    assert cluster_module.worker_start_method() == "spawn"  # a worker would start holding the folder's texts
+    monkeypatch.setattr(psutil, "Process", lambda: small)
     monkeypatch.setattr(cluster_module.sys, "platform", "darwin")
     assert cluster_module.worker_start_method() == "spawn"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -86,23 +87,28 @@ def torch_threads() -> int:
     return max(1, int(value)) if value.isdigit() else THREADS_DEFAULT
 
 
+_OPTIMIZER_SWAP = threading.RLock()
+
+
 @contextmanager
 def predicting_only():
     """Build Stanza models without the optimizers their trainers make for training.
 
-    Stanza's tokenizer and POS trainers build optimizers even to predict, and torch's first optimizer
-    imports torch._dynamo: 1.4 to 1.9 s of a 2 to 2.7 s pipeline load here, paid by every command and Dask
-    worker that loads the models. korwatch only predicts; Stanza has no option to skip them, so their
-    factories are swapped out while a pipeline is built (in this thread; training runs in its own process).
+    Stanza's trainers build optimizers even to predict, and torch's first optimizer imports torch._dynamo:
+    1.4 to 1.9 s of a 2 to 2.7 s pipeline load here, paid by every command and Dask worker that loads the
+    models. korwatch only predicts; Stanza has no option to skip them, so their factories are swapped out
+    while a pipeline is built, under a lock (the swap is seen by the whole process). korwatch's models
+    need nothing of their optimizers at load: no saved optimizer state, no fine-tuned transformer.
     """
     from stanza.models.common import utils
 
-    saved = utils.get_optimizer, utils.get_split_optimizer
-    utils.get_optimizer, utils.get_split_optimizer = (lambda *args, **kwargs: None), (lambda *args, **kwargs: {})
-    try:
-        yield
-    finally:
-        utils.get_optimizer, utils.get_split_optimizer = saved
+    with _OPTIMIZER_SWAP:
+        saved = utils.get_optimizer, utils.get_split_optimizer
+        utils.get_optimizer, utils.get_split_optimizer = (lambda *args, **kwargs: None), (lambda *args, **kwargs: {})
+        try:
+            yield
+        finally:
+            utils.get_optimizer, utils.get_split_optimizer = saved
 
 
 @lru_cache(maxsize=4)
@@ -130,11 +136,6 @@ def _build_pipeline(pretokenized: bool, folder: Path, ner_batch_size: int):
             raise
         path, reason = culprit
         raise ModelFilesError(f"cannot load model file {path} ({reason}); {RESTORE_HINT}") from None
-
-
-def pipelines_built() -> int:
-    """How many pipelines this process has built (0: torch has run no model here)."""
-    return _build_pipeline.cache_info().currsize
 
 
 def unreadable_file(paths: dict[str, Path]) -> tuple[Path, str] | None:

@@ -14,12 +14,13 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import partial
 
-from korwatch_utils.nlp.ner import model_version, pipelines_built
-from korwatch_utils.nlp.syntax import load_parser, parser_version
+from korwatch_utils.nlp.ner import model_version
+from korwatch_utils.nlp.syntax import parser_version
 from korwatch_utils.storage.keys import code_version
 from korwatch_utils.version import __version__
 
@@ -29,6 +30,7 @@ QUEUED_PER_WORKER = 2
 CONNECT_TIMEOUT = "10s"
 # A worker holding the models and a chunk peaks under 1 GB (benchmarks/scale.py); leave it room.
 MEMORY_PER_WORKER = 1.5e9
+STARTED = {"fork": "forked", "spawn": "spawned"}
 
 
 class ClusterError(RuntimeError):
@@ -54,13 +56,17 @@ def worker_start_method() -> str:
 
     A forked worker starts with korwatch, pandas and Dask already imported, where a spawned one imports them
     again before it can answer: `--workers 2` on 300 articles took 1 to 5 s less (benchmarks/parallel.py).
-    A fork copies only the thread that makes it, so it is safe only in a plain process that has run no model
-    yet (the CLI): torch's OpenMP threads, once started, and a Jupyter kernel's output threads do not survive
-    one. Elsewhere, and on any system but Linux, workers are spawned.
+    A fork copies only the thread that makes it and every page of memory, so it is used only from a small,
+    single-threaded process that has not imported torch (the CLI before its analysis: about 190 MB with 300
+    articles loaded): torch's OpenMP threads and a Jupyter kernel's output threads do not survive a fork,
+    and a worker that starts holding a large folder's texts would count them against its memory limit.
+    Elsewhere, and on any system but Linux, workers are spawned.
     """
-    models_ran_here = pipelines_built() or load_parser.cache_info().currsize
-    in_a_kernel = "ipykernel" in sys.modules
-    return "fork" if sys.platform.startswith("linux") and not models_ran_here and not in_a_kernel else "spawn"
+    import psutil  # installed with distributed
+
+    plain = "torch" not in sys.modules and "ipykernel" not in sys.modules and threading.active_count() == 1
+    small = psutil.Process().memory_info().rss < MEMORY_PER_WORKER / 4
+    return "fork" if sys.platform.startswith("linux") and plain and small else "spawn"
 
 
 def _one_torch_thread_plugin():
@@ -134,7 +140,7 @@ def connect(count: int | None = None, scheduler: str | None = None, *, chunks: i
                 raise ClusterError(f"Dask worker {worker} does not run this korwatch: {differ}; install the same "
                                    f"korwatch and models on every worker")
         client.register_plugin(_one_torch_thread_plugin())
-        where = f"scheduler {address}" if address else f"a local cluster ({start_method}ed)"
+        where = f"scheduler {address}" if address else f"a local cluster ({STARTED[start_method]})"
         print(f"dask: {len(workers)} workers on {where}; dashboard {client.dashboard_link}", file=sys.stderr)
         yield client
     finally:
