@@ -4,6 +4,7 @@ import os
 import shutil
 import subprocess
 import sys
+import textwrap
 import time
 from types import SimpleNamespace
 
@@ -129,6 +130,26 @@ def test_cli_on_two_local_workers_writes_the_csv_of_one_process(tmp_path, monkey
     started = "forked" if sys.platform.startswith("linux") else "spawned"
     assert "dask:" not in alone.err and f"dask: 2 workers on a local cluster ({started})" in on_workers.stderr
     assert on_workers.stdout == alone.out and alone.out.count("Vladimir Putin") == 33
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
+def test_forked_workers_start_with_what_the_command_had_imported():
+    script = textwrap.dedent("""
+        import sys
+        import korwatch_utils.cli  # what a command has imported before its workers start
+        from korwatch_utils.storage.cluster import connect
+
+        def imported_before():
+            return "korwatch_utils.cli" in sys.modules
+
+        if __name__ == "__main__":
+            with connect(2, chunks=2) as client:
+                print(sorted(client.run(imported_before).values()))
+        """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[True, True]" and "(forked)" in done.stderr
 
 
 def test_workers_are_forked_only_on_linux_from_a_small_single_threaded_process_without_torch(monkeypatch):
