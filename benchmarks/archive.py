@@ -135,7 +135,7 @@ def redraw_seconds(store: Path) -> dict[str, float]:
     for name, control, values in (("entities", entities.types, [("PER",), ("LOC",), ("PER", "ORG")]),
                                    ("trends", trend.kind, ["LOC", "PER", "ORG"]),
                                    ("timeline", timeline.hide_ambiguous, [True, False, True]),
-                                   ("outlets", outlets.entity, list(outlets.entity.options[1:4])[-3:] or [""])):
+                                   ("outlets", outlets.entity, list(outlets.entity.options[1:4]) or [""])):
         seconds = []
         for value in values:
             started = time.perf_counter()

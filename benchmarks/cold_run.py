@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 class Run(NamedTuple):
     wall: float  # seconds
-    cpu: float  # the command's user + system seconds: its cost per core, steadier than wall time here
+    cpu: float  # the command's user + system seconds: its cost per core
     csv: str
 
 
@@ -61,6 +61,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=4, help="an even number balances which runs first")
     parser.add_argument("--against", type=Path, help="another korwatch checkout to time side by side")
     args = parser.parse_args()
+    args.against = args.against.resolve() if args.against else None
     source = sorted((args.data / "articles" / "indosum-dev").glob("*.txt"))
     for count in args.articles:
         with tempfile.TemporaryDirectory() as work:
