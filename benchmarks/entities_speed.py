@@ -28,7 +28,7 @@ def main() -> None:
 
     files = sorted((args.data / "articles" / "indosum-dev").glob("*.txt"))[: args.articles]
     articles = clean(load_articles(files).articles).articles
-    load_pipeline(), load_pipeline(pretokenized=True)
+    load_pipeline()
     ner_seconds, annotations = best_time(lambda: annotate(articles, use_cache=False), args.repeats)
     aliases = load_aliases()
     entity_seconds, mentions = best_time(lambda: entity_mentions(articles, annotations, aliases), args.repeats)

@@ -43,9 +43,6 @@ def main() -> None:
     nlp = load_pipeline()
     load_seconds = time.perf_counter() - start
     nlp("Pemanasan.")  # first call allocates; not part of the steady rate
-    start = time.perf_counter()
-    load_pipeline(pretokenized=True)  # annotate re-tags sentences with joined abbreviations with it
-    retagger_load_seconds = time.perf_counter() - start
 
     docs = nlp([stanza.Document([], text=t) for t in texts])
     tokens = sum(d.num_tokens for d in docs)
@@ -58,8 +55,7 @@ def main() -> None:
     print(f"articles            {len(texts)}")
     print(f"tokens              {tokens}")
     print(f"torch threads       {torch.get_num_threads()}")
-    print(f"model load          {load_seconds:.2f} s (stanza pipeline), "
-          f"{load_seconds + retagger_load_seconds:.2f} s (annotate's two)")
+    print(f"model load          {load_seconds:.2f} s (stanza pipeline)")
     print(f"annotate            {tokens / annotate_seconds:,.0f} tokens/s ({annotate_seconds:.1f} s)")
     print(f"tokenize + NER      {tokens / full_seconds:,.0f} tokens/s ({full_seconds:.1f} s)")
     print(f"NER alone           {tokens / ner_seconds:,.0f} tokens/s ({ner_seconds:.1f} s)")

@@ -92,7 +92,7 @@ def one_size(size: int, data: Path) -> dict:
         files = copy_articles(data, size, source)
         from korwatch_utils.nlp.ner import load_pipeline
 
-        load_pipeline(), load_pipeline(pretokenized=True)  # model load is not part of either run
+        load_pipeline()  # model load is not part of either run
         full = run_once(source, Path(tmp) / "out")
         shutil.copy(files[size], source / files[size].name)
         rerun = run_once(source, Path(tmp) / "out")
@@ -168,7 +168,7 @@ def warm_up() -> None:
     from korwatch_utils.nlp.syntax import load_parser
 
     torch.set_num_threads(1)
-    load_pipeline(), load_pipeline(pretokenized=True), load_parser()
+    load_pipeline(), load_parser()
 
 
 def workers_compared(size: int, data: Path) -> dict:

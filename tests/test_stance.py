@@ -32,6 +32,28 @@ def test_lemma_covers_cue_morphology(form, stem):
     assert lemma(form) == stem
 
 
+def _inflections(stem: str) -> set[str]:
+    """Affixed forms of a stem, with and without the nasal prefixes' recoding of its first letter (tolak, menolak)."""
+    prefixes = ["", "me", "mem", "men", "meng", "meny", "di", "ber", "ter", "pe", "pem", "pen", "peng", "peny", "ke",
+                "per", "memper", "diper", "se"]
+    suffixes = ["", "i", "kan", "an", "nya", "lah", "kannya", "annya"]
+    return {prefix + root + suffix for prefix in prefixes for root in (stem, stem[1:]) for suffix in suffixes}
+
+
+def test_words_skipped_by_the_stem_hint_never_stem_to_a_cue(seeds_cleaned):
+    from korwatch_utils.analyses.stance import _Lexicon, _overrides
+    from korwatch_utils.text.indonesian import WORD
+
+    lexicon = _Lexicon(load_cues())
+    words = {word.lower() for text in seeds_cleaned.articles["text"] for word in WORD.findall(text)}
+    words |= {form for stem in lexicon.lemmas for form in _inflections(stem)}
+    words |= {form + clitic for form in _overrides() for clitic in ("", "nya", "lah")}
+    words -= {*lexicon.forms, *lexicon.phrases}
+    stemming_to_a_cue = {word for word in words if lexicon.lemmas.get(lemma(word))}
+    assert len(stemming_to_a_cue) > 100
+    assert {word for word in stemming_to_a_cue if lexicon.match([word], 0) is None} == set()
+
+
 def test_lexicon_is_valid_and_covers_every_category(tmp_path):
     lexicon = load_cues()
     assert set(lexicon.loc[lexicon.match != "exclude", "category"]) == set(CATEGORIES)

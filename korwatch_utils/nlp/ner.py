@@ -111,6 +111,15 @@ def predicting_only():
             utils.get_optimizer, utils.get_split_optimizer = saved
 
 
+@lru_cache(maxsize=1)
+def shared_vectors():
+    """A Stanza foundation cache for all of korwatch's pipelines: the word vectors the tagger, POS tagger and
+    parser share are read once per process."""
+    from stanza.models.common.foundation_cache import FoundationCache
+
+    return FoundationCache(local_files_only=True)
+
+
 @lru_cache(maxsize=4)
 def _build_pipeline(pretokenized: bool, folder: Path, ner_batch_size: int):
     import stanza
@@ -127,6 +136,7 @@ def _build_pipeline(pretokenized: bool, folder: Path, ner_batch_size: int):
                 tokenize_model_path=str(paths["tokenize"]), tokenize_pretokenized=pretokenized,
                 ner_model_path=str(paths["ner"]), ner_pretrain_path=str(paths["pretrain"]),
                 ner_batch_size=ner_batch_size, use_gpu=False, logging_level="WARN",
+                foundation_cache=shared_vectors(),
             )
     except Exception:
         # torch and pickle raise many kinds for a damaged file: if a file cannot be
@@ -228,13 +238,16 @@ def _annotate_texts(texts: list[str], models_dir: str | None) -> list[dict]:
     """
     import stanza
 
-    docs = load_pipeline(models_dir=models_dir)([stanza.Document([], text=text) for text in texts])
+    pipeline = load_pipeline(models_dir=models_dir)
+    docs = pipeline([stanza.Document([], text=text) for text in texts])
     per_text = [join_abbreviations([[(t.text, t.start_char, t.end_char, t.ner) for t in s.tokens]
                                     for s in doc.sentences]) for doc in docs]
     retag = [sentence for sentences in per_text for sentence in sentences if any(t[3] is None for t in sentence)]
     if retag:
-        tagger = load_pipeline(pretokenized=True, models_dir=models_dir)
-        for sentence, tagged in zip(retag, tagger([[t[0] for t in sentence] for sentence in retag]).sentences):
+        # The same tagger over the joined tokens: a second, pre-tokenised pipeline would load the models again.
+        joined = stanza.Document([[{"id": (number,), "text": token[0]} for number, token in enumerate(sentence, 1)]
+                                  for sentence in retag])
+        for sentence, tagged in zip(retag, pipeline.processors["ner"].process(joined).sentences):
             sentence[:] = [(*token[:3], tagged_token.ner) for token, tagged_token in zip(sentence, tagged.tokens)]
     tables = []
     for text, sentences in zip(texts, per_text):

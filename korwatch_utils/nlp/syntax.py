@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from korwatch_utils.nlp.ner import (
-    MODELS_DIR, RESTORE_HINT, ModelFilesError, model_path, predicting_only, unreadable_file,
+    MODELS_DIR, RESTORE_HINT, ModelFilesError, model_path, predicting_only, shared_vectors, unreadable_file,
 )
 
 PARSER_FILES = {"pos": "id_korwatch_tagger.pt", "depparse": "id_korwatch_parser.pt"}
@@ -72,6 +72,7 @@ def load_parser(models_dir: Path = MODELS_DIR):
                 tokenize_pretokenized=True, tokenize_model_path=str(paths["tokenize"]),
                 pos_model_path=str(paths["pos"]), pos_pretrain_path=str(paths["pretrain"]), lemma_use_identity=True,
                 depparse_model_path=str(paths["depparse"]), depparse_pretrain_path=str(paths["pretrain"]),
+                foundation_cache=shared_vectors(),
             )
     except Exception:
         culprit = unreadable_file(paths)  # as in ner: name a damaged file, let a real bug propagate
