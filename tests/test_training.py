@@ -15,7 +15,7 @@ from training.convert_ner import (EVAL_SOURCES, TRAIN_SOURCES, convert, domain_n
 from training.evaluate import bio_spans, span_scores
 from training.train_ner import anneal_ner, train_ner
 from training.train_syntax import collapse_sentence, train_parser, train_pos
-from training.train_tokenizer import collapse_mwt, split_merged_sentences
+from training.train_tokenizer import collapse_mwt, split_merged_sentences, train_tokenizer
 
 
 @pytest.mark.parametrize("tag, mapped", [("B-PERSON", "B-PER"), ("I-PLACE", "I-LOC"), ("B-ORGANISATION", "B-ORG"),
@@ -238,6 +238,17 @@ def test_pos_and_parser_train_on_the_collapsed_sets_and_select_on_gsd_dev(tmp_pa
         assert argv[argv.index("--eval_file") + 1] == str(tmp_path / "syntax" / "dev.conllu")
         assert argv[argv.index("--max_steps") + 1] == steps
     assert "--no_xpos" in parser and "--no_ufeats" in parser
+
+
+def test_tokenizer_trains_with_the_seed_on_the_prepared_files_and_passes_more_options(tmp_path, monkeypatch):
+    seen = []
+    monkeypatch.setattr("training.train_tokenizer.subprocess.run", lambda argv, check: seen.append(argv))
+    train_tokenizer(tmp_path, tmp_path / "out", "tok.pt", steps=11)
+    train_tokenizer(tmp_path, tmp_path / "out", "tok.pt", steps=11, options=("--hidden_dim", "32"))
+    shipped, smaller = seen
+    assert shipped[shipped.index("--txt_file") + 1] == str(tmp_path / "train.txt")
+    assert shipped[shipped.index("--steps") + 1] == "11" and shipped[shipped.index("--seed") + 1] == "1234"
+    assert "--hidden_dim" not in shipped and smaller[smaller.index("--hidden_dim") + 1] == "32"
 
 
 def test_forcing_a_stage_rebuilds_what_reads_from_it():

@@ -126,8 +126,8 @@ def prepare(data: Path, work: Path) -> dict:
     return counts
 
 
-def train_tokenizer(work: Path, save_dir: Path, save_name: str, *, steps: int) -> dict:
-    """Run stanza.models.tokenizer in a subprocess with fixed seed."""
+def train_tokenizer(work: Path, save_dir: Path, save_name: str, *, steps: int, options: tuple[str, ...] = ()) -> dict:
+    """Run stanza.models.tokenizer in a subprocess with fixed seed; options are more of its arguments."""
     args = [
         sys.executable, "-m", "stanza.models.tokenizer", "--mode", "train", "--lang", "id", "--shorthand", "id_korwatch",
         "--txt_file", str(work / "train.txt"), "--label_file", str(work / "train.toklabels"),
@@ -135,7 +135,7 @@ def train_tokenizer(work: Path, save_dir: Path, save_name: str, *, steps: int) -
         "--dev_txt_file", str(work / "dev.txt"), "--dev_label_file", str(work / "dev.toklabels"),
         "--dev_conll_gold", str(work / "dev.conllu"), "--conll_file", str(work / "dev.pred.conllu"),
         "--save_dir", str(save_dir), "--save_name", save_name, "--steps", str(steps), "--eval_steps", "500",
-        "--seed", "1234",
+        "--seed", "1234", *options,
     ]
     print(" ".join(args), flush=True)
     subprocess.run(args, check=True)
