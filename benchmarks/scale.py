@@ -211,6 +211,13 @@ def refresh(size: int, data: Path) -> dict:
     return {"full": seconds[0], "rerun": seconds[1]}
 
 
+def measured_apart(data: Path, flag: str, size: int) -> subprocess.CompletedProcess:
+    """This script run as a module in a fresh process (empty caches, its own peak memory) for one measurement."""
+    return subprocess.run([sys.executable, "-m", "benchmarks.scale", "--data", str(data), flag, str(size)],
+                          cwd=ROOT, capture_output=True, text=True, env={**os.environ, "HF_HUB_OFFLINE": "1"},
+                          check=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -230,9 +237,7 @@ def main() -> None:
         print(f"{'articles':>8} {'full run':>9} {'NER':>8} {'NER share':>9} {'non-NER/NER':>11} "
               f"{'re-run':>8} {'re-run/full':>11} {'peak MB':>8}")
     for size in args.sizes:
-        result = subprocess.run([sys.executable, __file__, "--data", str(args.data), "--one", str(size)],
-                                capture_output=True, text=True, env={**os.environ, "HF_HUB_OFFLINE": "1"},
-                                check=True)
+        result = measured_apart(args.data, "--one", size)
         r = json.loads(result.stdout.strip().splitlines()[-1])
         full, rerun = r["full"], r["rerun"]
         print(f"{size:>8} {full['total']:>8.1f}s {full['ner']:>7.1f}s {full['ner'] / full['total']:>9.0%} "
@@ -242,9 +247,7 @@ def main() -> None:
         print(f"\n{'articles':>8} {'1 process':>10} {'2 workers':>10} {'speed-up':>9} {'peak MB/worker':>15} "
               f"{'stance/NER':>11} {'2 running':>10} {'speed-up':>9}")
     for size in args.worker_sizes:
-        result = subprocess.run([sys.executable, __file__, "--data", str(args.data), "--workers-at", str(size)],
-                                capture_output=True, text=True, env={**os.environ, "HF_HUB_OFFLINE": "1"},
-                                check=True)
+        result = measured_apart(args.data, "--workers-at", size)
         r = json.loads(result.stdout.strip().splitlines()[-1])
         one, two, running = r["1"], r["2"], r["scheduler"]
         print(f"{size:>8} {one['seconds']:>9.1f}s {two['seconds']:>9.1f}s {one['seconds'] / two['seconds']:>8.2f}x "

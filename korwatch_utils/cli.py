@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 import tempfile
@@ -65,11 +66,22 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.handler(args)
     except (UsageError, ModelFilesError, StoreError, ClusterError, FileNotFoundError, NotADirectoryError,
-            ValueError) as error:
+            FileExistsError, IsADirectoryError, PermissionError, ValueError) as error:
         print(f"korwatch: error: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # e.g. `korwatch clean seeds | head`
         return 0
+
+
+def _megabytes(value: str) -> float:
+    """--max-mb: a positive, finite number of megabytes."""
+    try:
+        megabytes = float(value)
+    except ValueError:
+        megabytes = math.nan
+    if not (0 < megabytes < math.inf):
+        raise argparse.ArgumentTypeError(f"not a positive number of megabytes: {value!r}")
+    return megabytes
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -106,7 +118,7 @@ def _command(commands, name: str, handler, help_text: str, *, cleans: bool = Tru
     sub.add_argument("path", nargs="*" if cleans else "+", metavar="PATH",
                      help="a folder of articles, or article files" + (" (none: answer from --store alone)"
                                                                        if cleans and name != "run" else ""))
-    sub.add_argument("--max-mb", type=float, default=DEFAULT_MAX_BYTES / 1e6,
+    sub.add_argument("--max-mb", type=_megabytes, default=DEFAULT_MAX_BYTES / 1e6,
                      help="skip files larger than this many MB (default %(default)s)")
     if cleans and name != "run":
         sub.add_argument("--keep", action="append", metavar="RULE",
@@ -202,6 +214,8 @@ def _add_outlets(commands) -> None:
 
 def _outlets(args) -> int:
     folder = Path(args.path[0]) if len(args.path) == 1 and Path(args.path[0]).is_dir() else None
+    if args.outlets and not Path(args.outlets).is_file():
+        raise UsageError(f"--outlets {args.outlets}: no such file")
     aliases = outlet_aliases(args.outlets or (folder / OUTLETS_FILE if folder else None))
     with _corpus(args) as corpus:
         if corpus.store:
@@ -244,7 +258,7 @@ def _add_fetch(commands) -> None:
     fetch.add_argument("--into", required=True, metavar="FOLDER", help="the folder of articles to add to")
     fetch.add_argument("--delay", type=float, default=1.0, help="seconds between requests to one host (default 1)")
     fetch.add_argument("--timeout", type=float, default=20.0, help="seconds to wait for a page (default 20)")
-    fetch.add_argument("--max-mb", type=float, default=DEFAULT_MAX_BYTES / 1e6,
+    fetch.add_argument("--max-mb", type=_megabytes, default=DEFAULT_MAX_BYTES / 1e6,
                        help="skip pages larger than this many MB (default %(default)s)")
     fetch.set_defaults(handler=_fetch)
 

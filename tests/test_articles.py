@@ -29,6 +29,14 @@ def test_seeds_load_with_sidecar_metadata_and_source_url(seeds_dir):
     assert (articles["published_source"] == "unknown").all()
 
 
+def test_only_a_line_that_is_just_a_source_url_gives_the_articles_url(tmp_path):
+    (tmp_path / "a.txt").write_text(BODY + "Komentar (1)\nSumber: https://blog.example/2019/01/02/hoaks lihat ini\n",
+                                    encoding="utf-8")
+    (tmp_path / "b.txt").write_text(BODY + "\n  \n\t\nSumber: https://berita.example/2024/putin |\n", encoding="utf-8")
+    urls = load_articles(tmp_path).articles.set_index("doc_id")["url"]
+    assert urls["a"] == "" and urls["b"] == "https://berita.example/2024/putin"
+
+
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-le-bom", "cp1252", "latin-1"])
 def test_encodings_are_decoded(tmp_path, encoding):
     text = "Café “Korea” — Menteri berkata: kerja sama dengan Rusia akan ditinjau."
@@ -217,3 +225,19 @@ def test_an_empty_metadata_csv_is_no_rows_and_no_problem(tmp_path):
     (tmp_path / "metadata.csv").write_text("", encoding="utf-8")
     articles, report = load_articles(tmp_path)
     assert list(articles.doc_id) == ["a"] and (report.status == "metadata").sum() == 0
+    assert _status(report, "metadata.csv") == ("sidecar", "metadata file is empty")
+
+
+def test_a_metadata_row_with_extra_fields_or_a_folder_in_its_name_is_reported_not_used(tmp_path):
+    (tmp_path / "sub").mkdir()
+    for name in ("a.txt", "b.txt", "sub/c.txt"):
+        (tmp_path / name).write_text(BODY + name, encoding="utf-8")
+    (tmp_path / "metadata.csv").write_text("file,published,outlet,url,title\n"
+                                           "a.txt,2024-06-13,Kompas,https://kompas.com/a,Korea, Rusia sepakat\n"
+                                           "./b.txt,2024-06-14,Antara,,\n"
+                                           "sub/c.txt,2024-06-15,Tempo,,\n", encoding="utf-8")
+    articles, report = load_articles(tmp_path)
+    problems = report[report.status == "metadata"].set_index("value")["reason"]
+    assert "more field(s) than the header" in problems["a.txt"] and "line 2" in problems["a.txt"]
+    assert "with a folder" in problems["./b.txt"] and "with a folder" in problems["sub/c.txt"]
+    assert (articles.title == "").all() and (articles.published == "").all() and len(articles) == 3

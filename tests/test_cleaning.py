@@ -186,6 +186,23 @@ def test_bad_rules_file_says_where(tmp_path, row, message):
         load_rules(rules)
 
 
+def test_a_rules_file_without_its_columns_or_a_folder_is_refused_by_name(tmp_path):
+    rules = tmp_path / "bad.csv"
+    rules.write_text("rule,action,regex\nx,line,^a$\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="no pattern column"):
+        load_rules(rules)
+    with pytest.raises(ValueError, match="is a folder"):
+        load_rules(tmp_path)
+
+
+def test_an_edited_rules_file_is_read_again(tmp_path):
+    rules = tmp_path / "mine.csv"
+    rules.write_text("rule,action,pattern,description\nmine,line,^AAA,\n", encoding="utf-8")
+    assert load_rules(rules)[-1].pattern.pattern == "^AAA"
+    rules.write_text("rule,action,pattern,description\nmine,line,^BBBB,\n", encoding="utf-8")
+    assert load_rules(rules)[-1].pattern.pattern == "^BBBB"
+
+
 def test_summaries(seeds_cleaned):
     sizes = size_summary(seeds_cleaned)
     assert (sizes.chars_clean < sizes.chars_loaded).all()

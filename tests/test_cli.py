@@ -51,6 +51,21 @@ def test_bad_path_is_one_line_and_status_2(capsys, args):
     assert err.count("\n") == 1 and err.startswith("korwatch: error: no such file or folder")
 
 
+@pytest.mark.parametrize("value", ["inf", "0", "-1", "nan", "lima"])
+def test_max_mb_that_is_no_positive_size_is_a_usage_error(capsys, tmp_path, value):
+    with pytest.raises(SystemExit) as exit_:
+        main(["clean", str(tmp_path), "--max-mb", value])
+    assert exit_.value.code == 2 and "not a positive number of megabytes" in capsys.readouterr().err
+
+
+def test_an_output_folder_that_is_a_file_is_one_line_and_status_2(capsys, tmp_path):
+    (tmp_path / "a.txt").write_text("Presiden Yoon mengecam pengerahan pasukan itu.\n", encoding="utf-8")
+    taken = tmp_path / "taken"
+    taken.write_text("", encoding="utf-8")
+    status, _, err = run_cli(capsys, "fetch", "https://berita.example/a", "--into", str(taken))
+    assert status == 2 and err.count("\n") == 1 and err.startswith("korwatch: error:")
+
+
 @pytest.mark.slow
 def test_console_script_help():
     for args in (["--help"], ["clean", "--help"], ["run", "--help"]):

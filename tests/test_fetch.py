@@ -42,6 +42,9 @@ class Site(http.server.BaseHTTPRequestHandler):
             return self.end_headers()
         if self.path == "/berita/lambat":
             time.sleep(3)
+        if self.path == "/berita/latin":  # a page its server declares windows-1252
+            page = PAGE.format(title="Kafe di Pyongyang", date="2024-06-19", url=base + self.path)
+            return self._send(200, "text/html", page.replace("Rabu", "Rabu di kafé “Koryo”"), "windows-1252")
         if self.path == "/berkas/laporan.pdf":
             return self._send(200, "application/pdf", "%PDF-1.4 not a page")
         if self.path.startswith(("/berita/satu", "/berita/dua", "/berita/tiga", "/berita/lambat", "/berita/lama",
@@ -50,11 +53,11 @@ class Site(http.server.BaseHTTPRequestHandler):
             return self._send(200, "text/html", PAGE.format(title=title, date="2024-06-19", url=base + self.path))
         return self._send(404, "text/html", "<html><body>tidak ditemukan</body></html>")
 
-    def _send(self, status: int, kind: str, body: str):
-        data = body.encode("utf-8")
+    def _send(self, status: int, kind: str, body: str, charset: str = "utf-8"):
+        data = body.encode(charset)
         try:
             self.send_response(status)
-            self.send_header("Content-Type", f"{kind}; charset=utf-8")
+            self.send_header("Content-Type", f"{kind}; charset={charset}")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
@@ -130,3 +133,13 @@ def test_cli_fetch_reads_a_file_of_urls_and_exits_by_what_happened(site, tmp_pat
     assert main(["fetch", f"{site}/tidak/ada", "--into", str(tmp_path / "b"), "--delay", "0"]) == 1
     assert main(["fetch", "bukan-url-atau-berkas", "--into", str(tmp_path / "c")]) == 2
     assert "neither an http(s) URL nor a file" in capsys.readouterr().err
+
+
+def test_a_page_is_decoded_by_its_declared_charset_and_a_malformed_url_fails_alone(site, tmp_path):
+    (tmp_path / "metadata.csv").write_text("", encoding="utf-8")  # an empty sidecar is no sidecar
+    report = fetch(["http://[::1", f"{site}/berita/latin"], tmp_path, fetcher=quick()).set_index("url")
+    assert report.loc["http://[::1", "status"] == "failed"
+    assert report.loc["http://[::1", "reason"].startswith("not a valid URL")
+    assert report.loc[f"{site}/berita/latin", "status"] == "fetched"
+    text = (tmp_path / report.loc[f"{site}/berita/latin", "file"]).read_text(encoding="utf-8")
+    assert "kafé “Koryo”" in text

@@ -140,6 +140,8 @@ def test_outlets_on_a_folder_without_outlet_information_says_so_in_one_line(tmp_
     assert set(rows.outlet) == {NO_OUTLET} and "Vladimir Putin" in set(rows.entity)
     assert main(["outlets", str(folder), "--compare", "Kompas.com", "Antara"]) == 2
     assert "no outlet 'Kompas.com', 'Antara'" in capsys.readouterr().err
+    assert main(["outlets", str(folder), "--outlets", str(tmp_path / "typo.csv")]) == 2
+    assert capsys.readouterr().err == f"korwatch: error: --outlets {tmp_path / 'typo.csv'}: no such file\n"
 
 
 def test_undated_articles_keep_their_outlet_under_an_undated_period():

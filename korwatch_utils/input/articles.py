@@ -36,7 +36,10 @@ _MAGIC = {
     b"%PDF": "PDF", b"PK\x03\x04": "ZIP/Office", b"\x89PNG": "PNG", b"\xff\xd8\xff": "JPEG",
     b"GIF8": "GIF", b"\x7fELF": "executable", b"\x1f\x8b": "gzip", b"\xd0\xcf\x11\xe0": "MS Office (OLE)",
 }
-_SOURCE_URL = re.compile(r"^\s*(?:Sumber|Source)\s*:\s*(https?://\S+)", re.IGNORECASE | re.MULTILINE)
+# The shipped `source_line` rule's line, read before cleaning so that a site's repeated lines can be grouped
+# by its URL; [^\S\n] keeps each try on one line (a \s* from every line start is quadratic in blank lines).
+_SOURCE_URL = re.compile(r"^[^\S\n]*(?:Sumber|Source)[^\S\n]*:[^\S\n]*(https?://\S+)[^\S\n]*\|?[^\S\n]*$",
+                         re.IGNORECASE | re.MULTILINE)
 
 
 class LoadResult(NamedTuple):
@@ -272,7 +275,9 @@ def _extract_html(html: str) -> tuple[str, dict]:
 _MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
 _MD_LINK = re.compile(r"\[([^\]\n]+)\]\([^)\n]*\)")
 _MD_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+", re.MULTILINE)
-_MD_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)([^\n]+?)(?<=\S)\1")
+# Emphasis spans at most 300 characters: an unclosed "**" would otherwise be searched to the line's end
+# from every later "**", quadratic in a long line.
+_MD_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)([^\n]{1,300}?)(?<=\S)\1")
 
 
 def _markdown_to_text(text: str) -> str:
@@ -366,8 +371,8 @@ def _read_sidecar(path: Path) -> Sidecar:
         header = reader.fieldnames or []
     except (OSError, csv.Error) as error:
         return Sidecar({}, [problem(None, "", "", f"unreadable, ignored: {error}")])
-    if not header:  # an empty file: no rows to use, nothing to report
-        return Sidecar({}, [])
+    if not header:
+        return Sidecar({}, [_report(path, "", "sidecar", "metadata file is empty")])
     if "file" not in header:
         return Sidecar({}, [problem(1, "file", "", "no 'file' column, so no row can be matched to an article; "
                                                     "the file is ignored")])
@@ -381,6 +386,14 @@ def _read_sidecar(path: Path) -> Sidecar:
         name = (row.get("file") or "").strip()
         if not name:
             problems.append(problem(line, "file", "", "row without a file name, ignored"))
+            continue
+        if row.get(None):  # DictReader's key for fields beyond the header's
+            problems.append(problem(line, "file", name, f"{len(row[None])} more field(s) than the header has (a "
+                                                        f"comma inside an unquoted value?), row ignored"))
+            continue
+        if Path(name).name != name:
+            problems.append(problem(line, "file", name, "names a file with a folder; metadata.csv describes the "
+                                                        "files beside it by name alone, row ignored"))
             continue
         if name in by_file:
             problems.append(problem(line, "file", name, f"duplicate row for this file, ignored (line "

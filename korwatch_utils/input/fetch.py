@@ -49,9 +49,12 @@ class Fetcher:
     _last: dict[str, float] = field(default_factory=dict)
     _robots: dict[str, urllib.robotparser.RobotFileParser | None] = field(default_factory=dict)
 
-    def get(self, url: str, *, check_robots: bool = True) -> tuple[str, str, bytes]:
-        """(final URL after redirects, content type, body) or FetchError with the reason."""
-        parts = urllib.parse.urlsplit(url)
+    def get(self, url: str, *, check_robots: bool = True) -> tuple[str, str, bytes, str | None]:
+        """(final URL after redirects, content type, body, charset the server declares) or FetchError."""
+        try:
+            parts = urllib.parse.urlsplit(url)
+        except ValueError as error:  # "http://[::1"
+            raise FetchError(f"not a valid URL: {error}") from None
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise FetchError("not an http(s) URL")
         if check_robots and not self._allowed(url):
@@ -64,6 +67,7 @@ class Fetcher:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 body = response.read(self.max_bytes + 1)
                 final, kind = response.geturl(), response.headers.get_content_type()
+                charset = response.headers.get_content_charset()
         except urllib.error.HTTPError as error:
             raise FetchError(f"HTTP {error.code} {error.reason}") from None
         except (TimeoutError, OSError) as error:  # URLError, socket timeouts, refused connections
@@ -75,14 +79,14 @@ class Fetcher:
             self._last[parts.netloc] = time.monotonic()
         if len(body) > self.max_bytes:
             raise FetchError(f"too large (over {self.max_bytes / 1e6:.1f} MB)")
-        return final, kind, body
+        return final, kind, body, charset
 
     def _allowed(self, url: str) -> bool:
         parts = urllib.parse.urlsplit(url)
         if parts.netloc not in self._robots:
             parser = urllib.robotparser.RobotFileParser()
             try:
-                _, _, body = self.get(f"{parts.scheme}://{parts.netloc}/robots.txt", check_robots=False)
+                body = self.get(f"{parts.scheme}://{parts.netloc}/robots.txt", check_robots=False)[2]
                 parser.parse(body.decode("utf-8", "replace").splitlines())
             except FetchError:
                 parser = None  # no robots.txt (or none reachable): everything is allowed
@@ -123,6 +127,8 @@ def _read_metadata(folder: Path) -> pd.DataFrame:
     if not path.is_file():
         return pd.DataFrame()
     text, _ = decode_bytes(path.read_bytes())
+    if not text.strip():
+        return pd.DataFrame()
     return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
 
 
@@ -149,11 +155,11 @@ def fetch(sources: list[str], into: str | Path, *, fetcher: Fetcher | None = Non
             rows.append([source, url, "known", "already in metadata.csv", ""])
             continue
         try:
-            final, kind, body = fetcher.get(url)
+            final, kind, body, charset = fetcher.get(url)
         except FetchError as error:
             rows.append([source, url, "failed", str(error), ""])
             continue
-        text = body.decode("utf-8", "replace")
+        text = _page_text(body, charset)
         if _is_feed(kind, text):
             links = _feed_links(text, final)
             rows.append([source, url, "feed", f"{len(links)} article links", ""])
@@ -175,8 +181,21 @@ def fetch(sources: list[str], into: str | Path, *, fetcher: Fetcher | None = Non
     return pd.DataFrame(rows, columns=REPORT_COLUMNS)
 
 
+def _page_text(body: bytes, charset: str | None) -> str:
+    """The page decoded by the charset its server declares, else as the loader decodes files (UTF-8, cp1252)."""
+    if charset:
+        try:
+            return body.decode(charset, errors="replace")
+        except LookupError:  # a charset Python does not know
+            pass
+    return decode_bytes(body)[0]
+
+
 def _normal(url: str) -> str:
-    parts = urllib.parse.urlsplit(url.strip())
+    try:
+        parts = urllib.parse.urlsplit(url.strip())
+    except ValueError:  # not a valid URL: it is compared as written, and its fetch fails with the reason
+        return url.strip()
     return urllib.parse.urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path.rstrip("/"), parts.query, ""))
 
 

@@ -115,15 +115,24 @@ def load_rules(*paths: str | os.PathLike | None) -> tuple[Rule, ...]:
     """
     rules: list[Rule] = []
     for path in (default_rules_path(), *[p for p in paths if p]):
-        rules.extend(_read_rules(str(path)))
+        if Path(path).is_dir():
+            raise ValueError(f"rules file {path} is a folder; give a CSV file")
+        state = Path(path).stat()
+        rules.extend(_read_rules(str(path), state.st_mtime_ns, state.st_size))
     return tuple(rules)
 
 
 @lru_cache(maxsize=16)
-def _read_rules(path: str) -> tuple[Rule, ...]:
+def _read_rules(path: str, mtime_ns: int, size: int) -> tuple[Rule, ...]:
+    """The rules of one file; cached by its path, time and size, so an edited file is read again."""
     rules = []
     with open(path, newline="", encoding="utf-8-sig") as handle:
-        for row_no, row in enumerate(csv.DictReader(handle), start=2):
+        reader = csv.DictReader(handle)
+        missing = [column for column in ("rule", "action", "pattern") if column not in (reader.fieldnames or [])]
+        if missing:
+            raise ValueError(f"{path}: no {', '.join(missing)} column (a rules file has rule, action, pattern, "
+                             f"description)")
+        for row_no, row in enumerate(reader, start=2):
             action = (row.get("action") or "").strip()
             if action not in ACTIONS:
                 raise ValueError(f"{path}:{row_no}: action must be one of {sorted(ACTIONS)}, not {action!r}")
