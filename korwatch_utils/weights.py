@@ -46,5 +46,5 @@ def probability(weights: dict, features: dict[str, float]) -> float:
 
 
 def size_class(value: float) -> str:
-    """A coarse size class for a count, as a feature value: 0, 1, 2, 3-4, 5-8, 9-16, 17-32, more."""
+    """A coarse size class for a count, as a feature value: 0, 1, 2-3, 4-7, 8-15, 16-31, 32 or more."""
     return str(min(6, math.ceil(math.log2(value + 1)))) if value > 0 else "0"

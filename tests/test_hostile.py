@@ -2,6 +2,7 @@
 stance finder, never loses body text, stays linear in size, and is escaped in every HTML view."""
 
 import os
+import re
 import time
 
 import pandas as pd
@@ -102,7 +103,8 @@ def test_work_grows_linearly_with_input_size(seeds_cleaned, step):
     (long runs of brackets, quotes, dots, digits and slashes, a line with no breaks).
     """
     body = "\n\n".join(seeds_cleaned.articles.text)
-    nasty = "(" * 300 + '"' * 300 + "." * 300 + "1/" * 300 + " Baca juga" * 50 + " 12 Juni " * 50
+    nasty = ("(" * 300 + '"' * 300 + "." * 300 + "1/" * 300 + " Baca juga" * 50 + " 12 Juni " * 50
+             + " Rusia mengecam Korea Utara," * 300)  # cues and actors in one endless sentence
     unit = body + "\n\n" + nasty + "\n\n" + body.replace("\n", " ")  # about 30 kB
 
     def run(text):
@@ -110,10 +112,13 @@ def test_work_grows_linearly_with_input_size(seeds_cleaned, step):
             clean(_articles_raw([text]))
         elif step == "dates":
             find_dates(_articles([text + f"\n{len(text)}"]))  # a new text each time: scan() caches by text
-        else:
+        else:  # one sentence, with the actors the tagger would find: a cue must not read every mention
             sentences = pd.DataFrame([["d0", 0, 0, len(text), text]],
                                      columns=["doc_id", "sent_id", "start_char", "end_char", "text"])
-            stance_cues(_articles([text]), pd.DataFrame(columns=MENTION_COLUMNS), sentences)
+            mentions = pd.DataFrame([["d0", 0, m.start(), m.end(), m.group(), "LOC", m.group(), ""]
+                                     for m in re.finditer(r"Rusia|Korea Utara|Korea Selatan|Amerika Serikat", text)],
+                                    columns=MENTION_COLUMNS)
+            stance_cues(_articles([text]), mentions, sentences)
 
     small, large = unit * 4, unit * 16  # ~120 kB and ~480 kB
     run(unit)  # warm caches and lazy imports

@@ -144,6 +144,15 @@ def test_unknown_reference_leaves_year_less_dates_unresolved_and_says_so():
     assert rows.loc["Pada Juli 2000", "date"] == "2000-07-01"
 
 
+@pytest.mark.parametrize("published", ["", "2024-06-14"])
+def test_year_zero_in_a_template_date_is_left_unresolved(published):
+    text = "Rapat 13 Juni 0000, lalu 13/6/0000; pada Juni 0000 dan akhir Juni 0000. Tahun 0000 juga."
+    found = dates_in(text, published)
+    assert len(found) >= 4 and set(found.resolved_by) == {"unresolved"} and set(found.date) == {""}
+    references = reference_dates(pd.DataFrame({"doc_id": ["a"], "text": [text], "published": [published]}))
+    assert references.iloc[0].reference == (published or "")
+
+
 def test_metadata_date_wins_over_inference():
     text = "Pada Kamis (24/10/2024), Duma menyetujui pakta."
     references = reference_dates(pd.DataFrame({"doc_id": ["a"], "text": [text], "published": ["2024-10-26"]}))

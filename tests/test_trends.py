@@ -65,6 +65,8 @@ def test_pair_balance_counts_one_speaker_towards_one_target_per_period():
     assert top_pair(cues) == ("Korea Selatan", "Korea Utara")
     balance = pair_balance(cues, references, "Korea Selatan", "Korea Utara")
     assert balance.values.tolist() == [["2024-06", 1, 0], ["2024-07", 0, 1]]
+    no_such_pair = pair_balance(cues, references, "Korea Selatan", "Atlantis")
+    assert no_such_pair.empty and list(no_such_pair.columns) == list(balance.columns)
 
 
 def test_periods_between_fill_quiet_weeks_and_months_across_years():

@@ -45,6 +45,9 @@ ACCORDING_TO_WORD = re.compile(rf"\b{ACCORDING_TO}\s+", re.I)
 # "kecaman Presiden Yoon terhadap Rusia": a preposition at most four words after the noun introduces the target.
 NOMINAL_TARGET = re.compile(rf"[\"“”]?(?:\s+[^\s,;:\"“”]+){{0,4}}?\s+(?:{alternation(TARGET_PREPOSITIONS)})\s+", re.I)
 LOOKBACK = 300  # characters searched back from a cue for its subject, "menurut" or a reporting verb
+# Characters either side of a cue whose mentions its rules read (its sentence's, within this): a sentence of
+# megabytes costs no more per cue than a sentence of news.
+CONTEXT = 1000
 BOUNDARY = re.compile(r"[,;:\"“”]")
 QUOTE_MARKS = re.compile(r"[\"“”]")
 # Words that stand for an actor named earlier: pattern -> (type, name prefix) of the actor meant.
@@ -214,6 +217,7 @@ class _Document:
         self.text = text
         self.mentions = mentions  # sorted by start, not overlapping
         self.starts = [m.start for m in mentions]
+        self.ends = [m.end for m in mentions]  # sorted too: mentions do not overlap
         self.quote_spans = quotations(text)  # sorted, not overlapping
         self.quote_starts = [start for start, _ in self.quote_spans]
         self.quote_speakers = [self._quote_speaker(start, end) for start, end in self.quote_spans]
@@ -223,6 +227,14 @@ class _Document:
         index = bisect_left(self.starts, start)
         return (index < len(self.mentions) and self.mentions[index].start < end) or bool(
             PERSONAL_PRONOUN.search(self.text, start, end))
+
+    def _starting_in(self, low: int, high: int) -> list[_Mention]:
+        """The mentions that start at low or after and before high."""
+        return self.mentions[bisect_left(self.starts, low):bisect_left(self.starts, high)]
+
+    def _ending_in(self, low: int, high: int) -> list[_Mention]:
+        """The mentions that end at low or after and at high or before."""
+        return self.mentions[bisect_left(self.ends, low):bisect_right(self.ends, high)]
 
     def _in_mention(self, position: int) -> bool:
         index = bisect_right(self.starts, position) - 1
@@ -276,7 +288,7 @@ class _Document:
         """(speaker's mention, how it was found, target entity) for one cue."""
         lower = word.lower()
         stem = lemma(lower) if entry.match == "lemma" else lower
-        in_sentence = [m for m in self.mentions if sent_start <= m.start < sent_end]
+        in_sentence = self._starting_in(max(sent_start, cue_start - CONTEXT), min(sent_end, cue_end + CONTEXT))
         if _is_passive(lower, entry):
             target = self._subject(cue_start, sent_start, in_sentence)
             agent = re.match(rf"\s+{AGENT_PREPOSITION}\s+", self.text[cue_end:cue_end + 8], re.I)
@@ -379,7 +391,7 @@ class _Document:
         """
         for head in heads:
             if tree[head].text.lower() == "yang":  # a relative clause's subject: the actor named just before it
-                before = [m for m in self.mentions if 0 <= tree[head].start + sent_start - m.end <= 3]
+                before = self._ending_in(tree[head].start + sent_start - 3, tree[head].start + sent_start)
                 if before:
                     return before[-1]
                 continue
@@ -397,7 +409,7 @@ class _Document:
                 todo.extend(c for c in children(tree, current) if tree[c].deprel in NAME_RELATIONS)
             first, last = min(phrase), max(phrase)
             span = (tree[first].start + sent_start, tree[last].end + sent_start)
-            inside = [m for m in self.mentions if m.start < span[1] and m.end > span[0]]
+            inside = self.mentions[bisect_right(self.ends, span[0]):bisect_left(self.starts, span[1])]
             if not inside:
                 continue
             people = [m for m in inside if m.type == "PER"]
@@ -446,8 +458,7 @@ class _Document:
         rest = self.text[position:position + 60]
         stop = BOUNDARY.search(rest)
         limit = position + (stop.start() if stop else len(rest))
-        ahead = [m for m in in_sentence if position <= m.start < limit] or [
-            m for m in self.mentions if position <= m.start < limit]
+        ahead = [m for m in in_sentence if position <= m.start < limit] or self._starting_in(position, limit)
         if not ahead:
             return None
         people = [m for m in ahead if m.type == "PER"]
@@ -468,8 +479,8 @@ class _Document:
         With two people there ("Setya menuding Nazaruddin …, ia mengklaim"), "ia"
         is left unresolved rather than guessed.
         """
-        window = [m for m in self.mentions if m.end <= position and position - m.end < 400
-                  and m.type == kind and m.entity.startswith(prefix)]
+        window = [m for m in self._ending_in(position - 399, position)
+                  if m.type == kind and m.entity.startswith(prefix)]
         return window[-1] if len({m.entity for m in window}) == 1 else None
 
     def _target_after(self, position: int, in_sentence: list[_Mention], speaker: str) -> str:
@@ -512,17 +523,18 @@ class _Document:
                 kind = "LOC" if referred.group(1).lower() in ("negara", "pemerintah") else "ORG"
                 prefix = "" if kind == "LOC" else referred.group(1).capitalize()
                 return self._nearest_before(start, kind, prefix)
-            return self._mention_at(position, self.mentions)
+            return self._mention_at(position, [])
         subject_verb = QUOTE_AFTER_SUBJECT_VERB.match(after)
         if subject_verb:
-            return self._mention_at(end + 1 + subject_verb.start("subject"), self.mentions)
+            return self._mention_at(end + 1 + subject_verb.start("subject"), [])
         line_start = self.text.rfind("\n", 0, start) + 1
         before = self.text[max(line_start, start - 200):start - 1]
         clause_start = max(before.rfind(". "), before.rfind('"'), before.rfind("”")) + 1
         verbs = list(REPORTING_VERB.finditer(before, clause_start))
         if verbs:
             offset = start - 1 - len(before)
-            return self._subject(offset + verbs[-1].start(), offset + clause_start, self.mentions)
+            position = offset + verbs[-1].start()
+            return self._subject(position, offset + clause_start, self._ending_in(position - LOOKBACK, position))
         return None
 
 

@@ -408,6 +408,8 @@ def resolve(item: dict, reference: date | None, source: str, today: date) -> dic
                   "check": ""}
     if needs_reference and reference is None:
         return unresolved
+    if item["parts"].get("year") and _year(item["parts"]["year"]) < 1:  # "01/01/0000" in a template: no day
+        return unresolved
     found = resolver(item, reference, "reference" if source in PUBLISHED_SOURCES else "inferred", today)
     return found or unresolved
 

@@ -102,7 +102,10 @@ def pair_balance(cues: pd.DataFrame, references: pd.DataFrame, speaker: str, tar
     """
     dated = dict(zip(references["doc_id"], references["reference"]))
     chosen = cues[(cues["speaker"] == speaker) & (cues["target"] == target)]
-    chosen = chosen[chosen["doc_id"].map(lambda doc: bool(dated.get(doc)))]
+    chosen = chosen[[bool(dated.get(doc)) for doc in chosen["doc_id"]]]  # a list: an empty mask still selects rows
+    if chosen.empty:
+        return pd.DataFrame({"period": pd.Series(dtype=str), "negative": pd.Series(dtype="int64"),
+                             "positive": pd.Series(dtype="int64")})
     chosen = chosen.assign(period=[period_of(dated[doc], freq) for doc in chosen["doc_id"]])
     counts = chosen.groupby(["period", "polarity"]).size().unstack(fill_value=0)
     counts = counts.reindex(columns=["negative", "positive"], fill_value=0).reset_index()
