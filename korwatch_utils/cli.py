@@ -71,6 +71,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except BrokenPipeError:  # e.g. `korwatch clean seeds | head`
         return 0
+    except Exception as error:  # duckdb's errors (a damaged block, a full disk) without importing duckdb here
+        if type(error).__module__.split(".")[0].lstrip("_") != "duckdb":
+            raise
+        print(f"korwatch: error: the store cannot be read or written: {str(error).splitlines()[0]}", file=sys.stderr)
+        return 2
 
 
 def _megabytes(value: str) -> float:
@@ -334,7 +339,7 @@ def _synced_store(args):
             raise UsageError("give PATH (a folder or files of articles), or --store FILE to answer from a store alone")
         if not Path(args.store).is_file():
             raise StoreError(f"no store at {args.store}")
-        yield Store(args.store)
+        yield Store(args.store, migrate=False)  # read alone: an older schema is refused, never dropped
         return
     folder = len(args.path) == 1 and Path(args.path[0]).is_dir()
     if args.store and not folder:

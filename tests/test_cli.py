@@ -129,6 +129,55 @@ def test_a_missing_or_corrupt_store_is_one_line_and_a_failing_status(capsys, tmp
     assert str(store) in err
 
 
+def test_a_store_read_alone_of_an_older_schema_or_another_program_is_refused_and_kept(capsys, tmp_path):
+    import duckdb
+
+    from korwatch_utils.storage.store import SCHEMA_VERSION
+
+    old = tmp_path / "old.duckdb"
+    with duckdb.connect(str(old)) as con:  # an older korwatch's store with one analysed article
+        con.execute("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+        con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION - 1)])
+        con.execute("CREATE TABLE articles (doc_id VARCHAR, store_key VARCHAR)")
+        con.execute("INSERT INTO articles VALUES ('a', 'k')")
+    status, out, err = run_cli(capsys, "entity-totals", "--store", str(old))
+    assert status == 2 and out == "" and err.count("\n") == 1
+    assert f"older korwatch (schema {SCHEMA_VERSION - 1}" in err
+    with duckdb.connect(str(old)) as con:
+        assert con.execute("SELECT count(*) FROM articles").fetchone() == (1,)
+    other = tmp_path / "other.duckdb"
+    with duckdb.connect(str(other)) as con:
+        con.execute("CREATE TABLE sales (amount INTEGER)")
+    status, _, err = run_cli(capsys, "trends", "--store", str(other))
+    assert status == 2 and "not a korwatch store" in err
+    with duckdb.connect(str(other)) as con:
+        assert [row[0] for row in con.execute("SHOW TABLES").fetchall()] == ["sales"]
+
+
+def test_a_store_that_fails_while_read_is_one_line(capsys, tmp_path, monkeypatch):
+    import duckdb
+
+    from korwatch_utils.storage.store import Store
+
+    Store(tmp_path / "k.duckdb")
+
+    def damaged(*args, **kwargs):
+        raise duckdb.IOException("Corrupt database file: computed checksum 1 does not match stored checksum 2")
+
+    monkeypatch.setattr(Store, "sql", damaged)
+    monkeypatch.setattr(Store, "table", damaged)
+    status, out, err = run_cli(capsys, "stance-matrix", "--store", str(tmp_path / "k.duckdb"))
+    assert status == 2 and out == "" and err == ("korwatch: error: the store cannot be read or written: Corrupt "
+                                                 "database file: computed checksum 1 does not match stored checksum 2\n")
+
+
+@pytest.mark.parametrize("command", ["stance-matrix", "timeline", "trends", "stance", "quotes", "outlets"])
+def test_a_folder_with_no_article_gives_tables_with_no_rows(capsys, tmp_path, command):
+    (tmp_path / "kosong").mkdir()
+    status, out, err = run_cli(capsys, command, str(tmp_path / "kosong"), "--workers", "1")
+    assert status == 0 and "Traceback" not in err and len(out.strip().splitlines()) <= 1
+
+
 def test_neither_a_path_nor_a_store_is_one_line(capsys):
     status, _, err = run_cli(capsys, "trends")
     assert status == 2 and err.count("\n") == 1 and "--store" in err

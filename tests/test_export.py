@@ -119,3 +119,15 @@ def test_the_report_has_an_outlets_section_with_escaped_names(tmp_path, monkeypa
     section = page[page.index("<h2>Outlets</h2>"):page.index("<h2>Timeline</h2>")]
     assert "Antara" in section and "&lt;b&gt;Warta&lt;/b&gt;" in section and "<b>Warta" not in section
     assert "<img" in section and "few_articles" in section
+
+
+def test_the_report_of_articles_that_name_no_entity_says_so_without_failing(seeds_cleaned, tmp_path, monkeypatch):
+    from korwatch_utils.analyses.analysis import analyse
+    from korwatch_utils.input.articles import load_articles
+    from korwatch_utils.views.report import html_report
+
+    monkeypatch.setenv("KORWATCH_CACHE", str(tmp_path))
+    analysis = analyse(seeds_cleaned.articles)
+    nameless = analysis._replace(mentions=analysis.mentions.iloc[:0], cues=analysis.cues.iloc[:0])
+    page = html_report("seeds", load_articles(tmp_path).report, seeds_cleaned, nameless)
+    assert "<h2>Attention over time</h2>" in page and page.endswith("</html>")

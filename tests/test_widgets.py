@@ -161,6 +161,16 @@ def test_trends_explorer_filters_entities_type_frequency_and_periods(seeds_clean
     assert set(explorer.table.period) == {explorer.periods.options[0]}
 
 
+def test_trends_explorer_over_articles_with_no_date_shows_an_empty_table(seeds_cleaned, seeds_mentions):
+    from korwatch_utils.analyses.timeline import reference_dates
+    from korwatch_utils.views.widgets import TrendsExplorer
+
+    undated = reference_dates(seeds_cleaned.articles).assign(reference="")
+    no_cues = pd.DataFrame(columns=["doc_id", "speaker", "target", "polarity"], dtype=str)
+    explorer = TrendsExplorer(seeds_mentions, no_cues, undated)
+    assert explorer.table.empty
+
+
 @pytest.fixture(scope="module")
 def seeds_store(tmp_path_factory, seeds_dir):
     from korwatch_utils.storage.store import Store

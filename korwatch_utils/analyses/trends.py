@@ -74,7 +74,9 @@ def trends(mentions: pd.DataFrame, cues: pd.DataFrame, references: pd.DataFrame,
         named = named[named["type"].isin(list(types))]
     if entities:
         named = named[named["entity"].isin(list(entities))]
-    named = named.assign(period=named["doc_id"].map(periods), ambiguous=named["doc_id"].isin(ambiguous_docs))
+    # astype(str): with no rows, map gives floats, and the merge below refuses float against str keys
+    named = named.assign(period=named["doc_id"].map(periods).astype(str),
+                         ambiguous=named["doc_id"].isin(ambiguous_docs))
     table = named.groupby(["period", "entity", "type"], sort=False).agg(
         mentions=("doc_id", "size"), articles=("doc_id", "nunique"),
         ambiguous_articles=("doc_id", lambda docs: docs[docs.isin(ambiguous_docs)].nunique())).reset_index()
@@ -83,7 +85,7 @@ def trends(mentions: pd.DataFrame, cues: pd.DataFrame, references: pd.DataFrame,
                        numbered[["cue", "doc_id", "target", "polarity"]].rename(columns={"target": "entity"})])
     # a cue counts once for an entity, speaker or target
     roles = roles[(roles["entity"] != "") & roles["doc_id"].isin(periods)].drop_duplicates(["cue", "entity"])
-    roles = roles.assign(period=roles["doc_id"].map(periods))
+    roles = roles.assign(period=roles["doc_id"].map(periods).astype(str))
     counts = roles.groupby(["period", "entity", "polarity"]).size().unstack(fill_value=0)
     counts = counts.reindex(columns=["negative", "positive"], fill_value=0).reset_index()
     table = table.merge(counts, on=["period", "entity"], how="left").fillna({"negative": 0, "positive": 0})

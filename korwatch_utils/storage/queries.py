@@ -34,9 +34,10 @@ def names(store: Store) -> pd.DataFrame:
     stored = store.sql("SELECT DISTINCT entity AS name FROM mentions WHERE entity <> '' UNION "
                        "SELECT speaker FROM cues WHERE speaker <> '' UNION SELECT target FROM cues WHERE target <> ''")
     entities = [spelling.get((None, fold(name)), name) for name in stored["name"]]
-    table = pd.DataFrame({"stored": stored["name"].astype(str), "entity": entities,
-                          "type": [kinds.get((None, entity), "") for entity in entities]})
-    return add_country_codes(table)
+    table = add_country_codes(pd.DataFrame({"stored": stored["name"].astype(str), "entity": entities,
+                                            "type": [kinds.get((None, entity), "") for entity in entities]}))
+    # DuckDB reads an empty object column as DOUBLE; typed as strings, the queries joining names still bind.
+    return table.astype("string") if table.empty else table
 
 
 def _per_article_sql(merge: bool = True) -> str:

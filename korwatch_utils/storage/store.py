@@ -111,11 +111,20 @@ def _ddl(table: Table) -> str:
 class Store:
     """One DuckDB file with korwatch's tables; see the module docstring."""
 
-    def __init__(self, path: str | Path, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT):
+    def __init__(self, path: str | Path, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT, migrate: bool = True):
+        """Open (or create) the store at path.
+
+        Args:
+            migrate: bring a store of an older schema up to date, dropping the analysed tables that the next
+                sync makes again; False refuses such a store (and a file that is no korwatch store), so that
+                a store read without its folder keeps its rows.
+        """
         self.path = Path(path)
         self.busy_timeout = busy_timeout
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as con:
+            if not migrate:
+                self._check_schema(con)
             self._ensure_schema(con)
 
     @contextmanager
@@ -146,6 +155,17 @@ class Store:
             yield con
         finally:
             con.close()
+
+    def _check_schema(self, con) -> None:
+        """StoreError unless the file is a korwatch store of this schema (or a newer one, refused below)."""
+        has_meta = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'").fetchone()[0]
+        row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() if has_meta else None
+        if row is None:
+            raise StoreError(f"{self.path} is not a korwatch store (it has no schema version)")
+        if int(row[0]) < SCHEMA_VERSION:
+            raise StoreError(f"{self.path} was written by an older korwatch (schema {row[0]}, this one reads "
+                             f"{SCHEMA_VERSION}); bring it up to date from its folder: korwatch run FOLDER --store "
+                             f"{self.path}")
 
     def _ensure_schema(self, con) -> None:
         con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")

@@ -55,6 +55,12 @@ def entity_bar_chart(totals: pd.DataFrame, top_n: int = 20, ax=None, title: str 
 
 def cooccurrence_heatmap(pairs: pd.DataFrame, entities: list[str], ax=None):
     """Sentences shared by each pair of the given entities, as a symmetric heatmap with counts written in."""
+    if not entities:
+        if ax is None:
+            _, ax = plt.subplots(figsize=(4, 1))
+        ax.set_axis_off()
+        ax.set_title("no entities to show")
+        return ax.figure
     matrix = pd.DataFrame(0, index=entities, columns=entities)
     chosen = pairs[pairs["entity_a"].isin(entities) & pairs["entity_b"].isin(entities)]
     for a, b, count in zip(chosen["entity_a"], chosen["entity_b"], chosen["sentences"]):

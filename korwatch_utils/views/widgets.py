@@ -269,7 +269,7 @@ class TrendsExplorer:
             found = found[found["type"] == self.kind.value]
         if self.entities.value:
             found = found[found["entity"].isin(list(self.entities.value))]
-        first, last = self.periods.value
+        first, last = self.periods.value or ("", "")  # no dated article: no period to choose
         if first and last:
             found = found[(found["period"] >= first) & (found["period"] <= last)]
         self.table = found.reset_index(drop=True)
