@@ -114,11 +114,15 @@ NOT_A_DAY_BEFORE = re.compile(rf"\b(?:(?:{alternation(EVERY)})\s+(?:(?:{_W})\s*(
 WEEKDAY_WORDS = (DAY, *TEMPORAL_PREPOSITIONS, "dan", "atau", "sebelum", "setelah", *WEEK_WORDS)
 
 
+# Characters read either side of an expression for its context: a line of megabytes costs no more per date.
+CONTEXT = 300
+
+
 def _is_a_day(text: str, start: int, end: int) -> bool:
     """A weekday name that names a day: not "setiap Senin" (every), "salat Jumat", "Pasar Minggu" (a place),
     nor a weekday inside brackets that glosses a date already given ("(Jumat, Selasa, dan Rabu)", "(Minggu WIB)")."""
-    line_start = text.rfind("\n", 0, start) + 1
-    before = text[line_start:start]
+    low = max(0, start - CONTEXT)
+    before = text[max(low, text.rfind("\n", low, start) + 1):start]
     if NOT_A_DAY_BEFORE.search(before):
         return False
     previous = re.search(r"(\S+)\s+$", before)
@@ -128,12 +132,15 @@ def _is_a_day(text: str, start: int, end: int) -> bool:
             and not re.search(r"[.!?:\"“”]$", previous.group(1)):
         return False  # a capitalised word before it, mid-sentence: part of a name
     opened = before.rfind("(")
-    return not (opened > before.rfind(")") and ")" in text[end:text.find("\n", end) if "\n" in text[end:] else None])
+    after = text[end:end + CONTEXT].split("\n", 1)[0]
+    return not (opened > before.rfind(")") and ")" in after)
 
 
 def _before_in_sentence(text: str, start: int) -> str:
-    """The text from the start of an expression's sentence (approximately: a full stop or line break) to it."""
-    return text[max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1:start]
+    """The text from the start of an expression's sentence (approximately: a full stop or line break) to it,
+    at most CONTEXT characters."""
+    low = max(0, start - CONTEXT)
+    return text[max(low, text.rfind(". ", low, start) + 1, text.rfind("\n", low, start) + 1):start]
 
 
 def is_planned(text_before: str) -> bool:
