@@ -22,7 +22,8 @@ from korwatch_utils.text.cleaning import (
 )
 from korwatch_utils.storage.cluster import SCHEDULER_ENV, ClusterError, connect, on_workers
 from korwatch_utils.analyses.entities import (
-    analyst_aliases, cooccurrence, entity_table, filter_entities, suggest_aliases,
+    TOTAL_COLUMNS, analyst_aliases, cooccurrence, entity_table, filter_entities, mentions_per_article,
+    suggest_aliases,
 )
 from korwatch_utils.input.fetch import Fetcher, fetch
 from korwatch_utils.nlp.ner import (
@@ -33,19 +34,20 @@ from korwatch_utils.views.report import html_report
 from korwatch_utils.analyses.stance import STANCE_CATEGORIES, filter_cues, stance_matrix
 from korwatch_utils.storage import queries
 from korwatch_utils.storage.store import STORE_FILE, Store, StoreError, default_store_path
-from korwatch_utils.analyses.export import FORMATS, coded_events
+from korwatch_utils.analyses.export import EVENT_FIELDS, FORMATS, coded_events
 from korwatch_utils.tables import columns, join_lists
 from korwatch_utils.analyses.outlets import (
     OUTLET_FREQUENCIES, article_outlets, compare_outlets, outlet_attention, outlet_stance, outlet_summary,
     outlet_voices,
 )
-from korwatch_utils.analyses.trends import FREQUENCIES, trends
+from korwatch_utils.analyses.trends import FREQUENCIES, pair_balance, top_pair, trends
 from korwatch_utils.text.outlets import NO_OUTLET, OUTLETS_FILE, outlet_aliases
 from korwatch_utils.analyses.timeline import dates_to_settle
 
 # The commands that analyse articles, and so take --workers and --scheduler.
 ANALYSING = {"ner", "mentions", "entities", "cooccurrence", "suggest-aliases", "stance-matrix", "timeline", "stance",
-             "entity-totals", "trends", "events-export", "quotes", "outlets", "run"}
+             "entity-totals", "trends", "events-export", "quotes", "outlets", "mentions-per-article",
+             "merged-spellings", "run"}
 # The commands that show cleaning alone: with a folder they clean it in memory and run no model.
 CLEANING_COMMANDS = {"report", "clean", "removed", "by-rule", "summary", "paragraphs"}
 CLEAN_COLUMNS = ["doc_id", "title", "published", "outlet", "url", "lang", "n_chars", "text"]
@@ -103,7 +105,9 @@ def _parser() -> argparse.ArgumentParser:
              "every metadata.csv value that could not be used (field, value, why), and every article whose "
              "cleaning was undone rather than remove most of its prose, left empty, or not in Indonesian.")
     for name, (help_text, _) in TABLE_COMMANDS.items():
-        _command(commands, name, _table, help_text)
+        sub = _command(commands, name, _table, help_text)
+        if name == "stance-matrix":
+            _min_confidence(sub)
     _add_filtered_commands(commands)
     _add_outlets(commands)
     _add_fetch(commands)
@@ -168,13 +172,21 @@ def _add_filtered_commands(commands) -> None:
     said.add_argument("--speaker", action="append", help="keep statements of this speaker (repeatable)")
     _min_confidence(said)
     totals = _command(commands, "entity-totals", _entity_totals,
-                      "Write entity totals over all articles (entity, type, mentions, articles) as CSV, "
+                      f"Write entity totals over all articles ({', '.join(TOTAL_COLUMNS)}) as CSV, "
                       "with the filters of notebook 02's widgets.")
     totals.add_argument("--type", action="append", choices=ENTITY_TYPES, help="keep this type (repeatable)")
     totals.add_argument("--min-mentions", type=int, default=1, help="keep entities mentioned this often")
     totals.add_argument("--doc", action="append", metavar="DOC_ID", help="count only this article (repeatable)")
     totals.add_argument("--search", default="", help="keep names containing this text")
     totals.add_argument("--no-merge", action="store_true", help="count names as written, without aliases")
+    per_article = _command(commands, "mentions-per-article", _mentions_per_article,
+                           "Write the mentions of the most mentioned entities in the articles that name them most "
+                           "as CSV: entities as rows, articles as columns (notebook 02's table).")
+    per_article.add_argument("--top", type=int, default=20, help="entities, the most mentioned (default 20)")
+    per_article.add_argument("--articles", type=int, default=30, help="articles, those naming them most (default 30)")
+    _command(commands, "merged-spellings", _merged_spellings, "Write every way a mention was written that differs "
+             "from the entity it is counted under (text, entity, type, mentions) as CSV: what the aliases and the "
+             "name rules merged.")
     trend = _command(commands, "trends", _trends, "Write mentions and negative / positive stance cues per period "
                      "and entity (period, entity, type, mentions, articles, negative, positive, ambiguous_articles) "
                      "as CSV, by each article's reference date; articles without a date are left out and counted "
@@ -184,11 +196,14 @@ def _add_filtered_commands(commands) -> None:
     trend.add_argument("--entity", action="append", help="keep this entity (repeatable)")
     trend.add_argument("--exclude-ambiguous", action="store_true",
                        help="leave out articles whose reference date is ambiguous")
+    trend.add_argument("--balance", nargs="*", metavar="NAME",
+                       help="write instead the negative and positive cues from one speaker towards one target per "
+                       "period (period, negative, positive), as notebook 05 charts them: --balance SPEAKER TARGET, "
+                       "or --balance alone for the pair with the most cues in dated articles")
     _min_confidence(trend)
     export = _command(commands, "events-export", _events_export, "Write one coded event per stance cue with a "
-                      "speaker or a target, as JSON lines (or CSV): event_id, date, date_ambiguous, event_type "
-                      "(PLOVER, or the CAMEO root code), category, source_actor, source_code, target_actor, "
-                      "target_code, doc_id, url, sentence, quote.")
+                      f"speaker or a target, as JSON lines (or CSV): {', '.join(EVENT_FIELDS)}; event_type is "
+                      "PLOVER's, or the CAMEO root code.")
     export.add_argument("--format", choices=FORMATS, default="plover", help="event types (default plover)")
     export.add_argument("--csv", action="store_true", help="write a CSV table instead of JSON lines")
     _min_confidence(export)
@@ -421,6 +436,24 @@ def _entity_totals(args) -> int:
                       filter_entities(corpus.analysis.mentions, **options))
 
 
+def _mentions_per_article(args) -> int:
+    with _corpus(args) as corpus:
+        if corpus.store:
+            top = list(queries.entity_totals(corpus.store)["entity"].head(args.top))
+            table = queries.entity_table(corpus.store, top)
+        else:
+            top = list(filter_entities(corpus.analysis.mentions)["entity"].head(args.top))
+            table = entity_table(corpus.analysis.mentions)
+    return _write(mentions_per_article(table, top, args.articles).rename_axis("entity").reset_index())
+
+
+def _merged_spellings(args) -> int:
+    with _corpus(args) as corpus:
+        if not corpus.store:
+            raise UsageError("merged-spellings reads the store, which holds the default cleaning: drop --keep")
+        return _write(queries.merged_spellings(corpus.store))
+
+
 # The commands that write a table of the registry (`tables.TABLES`): their help lists its columns.
 COMMAND_TABLES = {"report": "load_report", "removed": "removed", "paragraphs": "paragraphs", "ner": "mentions",
                   "mentions": "mentions", "stance": "cues", "references": "references", "dates": "dates",
@@ -456,8 +489,9 @@ TABLE_COMMANDS = {
                             queries.mention_counts(corpus.store) if corpus.store else corpus.analysis.mentions)),
     "stance-matrix": ("Write speaker x target counts of stance cues by polarity (speaker, target, negative, neutral, "
                       "positive, total) as CSV.",
-                      lambda corpus, args: queries.stance_matrix(corpus.store) if corpus.store else
-                      stance_matrix(corpus.analysis.cues)),
+                      lambda corpus, args: queries.stance_matrix(corpus.store,
+                                                                 min_confidence=_chosen_min_confidence(args))
+                      if corpus.store else stance_matrix(_confident_cues(corpus.analysis.cues, args))),
     "references": ("Write each article's reference date as CSV: published, else the URL's or the HTML page's date, "
                    "else inferred from the text, else unknown.",
                    lambda corpus, args: corpus.analysis.references),
@@ -482,6 +516,8 @@ def _fetch(args) -> int:
 
 
 def _trends(args) -> int:
+    if args.balance is not None:
+        return _pair_balance(args)
     options = dict(freq=args.freq, types=args.type, entities=args.entity, exclude_ambiguous=args.exclude_ambiguous)
     with _corpus(args) as corpus:
         if corpus.store:
@@ -492,6 +528,23 @@ def _trends(args) -> int:
     print(f"{found.undated} article(s) without a date left out; {found.ambiguous} with an ambiguous date "
           f"{'left out' if args.exclude_ambiguous else 'kept (ambiguous_articles)'}", file=sys.stderr)
     return _write(found.table)
+
+
+def _pair_balance(args) -> int:
+    """`trends --balance`: notebook 05's stance balance of one pair."""
+    if len(args.balance) not in (0, 2):
+        raise UsageError("--balance takes a speaker and a target, or nothing (the pair with the most cues)")
+    with _corpus(args) as corpus:
+        if corpus.store:
+            cues, references = queries.cues(corpus.store), corpus.store.table("references")
+        else:
+            cues, references = corpus.analysis.cues, corpus.analysis.references
+    cues = _confident_cues(cues, args)
+    pair = tuple(args.balance) or top_pair(cues, references)
+    if pair is None:
+        raise UsageError("no cue in a dated article names both a speaker and a target")
+    print(f"pair: {pair[0]} -> {pair[1]}", file=sys.stderr)
+    return _write(pair_balance(cues, references, *pair, freq=args.freq))
 
 
 def _events_export(args) -> int:

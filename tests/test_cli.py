@@ -119,6 +119,35 @@ def test_a_store_answers_alone_when_its_folder_is_gone(capsys, copied_seeds, tmp
     assert status == 0 and alone == with_folder and "Kim Jong Un" in alone
 
 
+def test_the_tables_notebooks_02_03_and_05_compute_are_commands_too(capsys, copied_seeds, tmp_path):
+    from korwatch_utils.analyses.entities import mentions_per_article
+    from korwatch_utils.analyses.stance import filter_cues, stance_matrix
+    from korwatch_utils.analyses.trends import pair_balance, top_pair
+    from korwatch_utils.storage import queries
+    from korwatch_utils.storage.store import Store
+
+    path = tmp_path / "k.duckdb"
+    assert run_cli(capsys, "entity-totals", str(copied_seeds), "--store", str(path), "--workers", "1")[0] == 0
+    store = Store(path)
+
+    def command(*args) -> pd.DataFrame:
+        status, out, _ = run_cli(capsys, *args, "--store", str(path))
+        assert status == 0
+        return pd.read_csv(io.StringIO(out), keep_default_na=False)
+
+    cues, references = queries.cues(store), store.table("references")
+    balance = pair_balance(cues, references, *top_pair(cues, references))
+    assert len(balance) and command("trends", "--balance").values.tolist() == balance.values.tolist()
+    top = list(queries.entity_totals(store)["entity"].head(5))
+    table = mentions_per_article(queries.entity_table(store, top), top).rename_axis("entity").reset_index()
+    assert command("mentions-per-article", "--top", "5").values.tolist() == table.values.tolist()
+    merged = queries.merged_spellings(store)
+    assert len(merged) and command("merged-spellings").values.tolist() == merged.values.tolist()
+    confident = stance_matrix(filter_cues(cues, min_confidence=0.6))
+    assert command("stance-matrix", "--min-confidence", "0.6").values.tolist() == confident.values.tolist()
+    assert len(confident) < len(command("stance-matrix"))
+
+
 @pytest.mark.parametrize("content", [None, b"not a database at all" * 100])
 def test_a_missing_or_corrupt_store_is_one_line_and_a_failing_status(capsys, tmp_path, content):
     store = tmp_path / "archive.duckdb"
