@@ -206,6 +206,7 @@ def _add_filtered_commands(commands) -> None:
                       "PLOVER's, or the CAMEO root code.")
     export.add_argument("--format", choices=FORMATS, default="plover", help="event types (default plover)")
     export.add_argument("--csv", action="store_true", help="write a CSV table instead of JSON lines")
+    _outlets_option(export)
     _min_confidence(export)
 
 
@@ -228,15 +229,24 @@ def _add_outlets(commands) -> None:
     outlets.add_argument("--freq", choices=OUTLET_FREQUENCIES, default="month",
                          help="periods: ISO weeks, months or all articles together (default month)")
     outlets.add_argument("--compare", nargs=2, metavar=("A", "B"), help="compare two outlets' attention")
-    outlets.add_argument("--outlets", metavar="CSV", help="an extra outlet alias table (alias, outlet); default: "
+    _outlets_option(outlets)
+
+
+def _chosen_outlet_aliases(args) -> dict[str, str]:
+    """The outlet aliases: the shipped table, then --outlets or else outlets.csv in the input folder."""
+    folder = Path(args.path[0]) if len(args.path) == 1 and Path(args.path[0]).is_dir() else None
+    if args.outlets and not Path(args.outlets).is_file():
+        raise UsageError(f"--outlets {args.outlets}: no such file")
+    return outlet_aliases(args.outlets or (folder / OUTLETS_FILE if folder else None))
+
+
+def _outlets_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--outlets", metavar="CSV", help="an extra outlet alias table (alias, outlet); default: "
                          "outlets.csv in the input folder, if there is one")
 
 
 def _outlets(args) -> int:
-    folder = Path(args.path[0]) if len(args.path) == 1 and Path(args.path[0]).is_dir() else None
-    if args.outlets and not Path(args.outlets).is_file():
-        raise UsageError(f"--outlets {args.outlets}: no such file")
-    aliases = outlet_aliases(args.outlets or (folder / OUTLETS_FILE if folder else None))
+    aliases = _chosen_outlet_aliases(args)
     with _corpus(args) as corpus:
         if corpus.store:
             articles, references = queries.article_fields(corpus.store, "outlet", "url"), \
@@ -548,10 +558,11 @@ def _pair_balance(args) -> int:
 
 
 def _events_export(args) -> int:
+    aliases = _chosen_outlet_aliases(args)
     with _corpus(args) as corpus:
         analysis = corpus.analysis
         events = coded_events(_confident_cues(analysis.cues, args), analysis.events, analysis.references,
-                              corpus.cleaned.articles, args.format)
+                              corpus.cleaned.articles, args.format, aliases=aliases)
     if args.csv:
         return _write(events)
     events.to_json(sys.stdout, orient="records", lines=True, force_ascii=False)
@@ -589,8 +600,9 @@ def _run(args) -> int:
 
     for name in tqdm([*tables, "report"], desc="writing outputs", unit="file"):
         if name == "report":
-            (out / "report.html").write_text(html_report(str(source), tables["load_report"], cleaned, analysis,
-                                                         pairs=tables["cooccurrence"]), encoding="utf-8")
+            page = html_report(str(source), tables["load_report"], cleaned, analysis, pairs=tables["cooccurrence"],
+                               outlet_aliases=outlet_aliases(source / OUTLETS_FILE))
+            (out / "report.html").write_text(page, encoding="utf-8")
         else:
             join_lists(tables[name]).to_csv(out / f"{name}.csv", index=False)
     parameters = {"input_dir": str(source), "rules_file": str(Path(args.rules).resolve()) if args.rules else None,

@@ -131,3 +131,18 @@ def test_the_report_of_articles_that_name_no_entity_says_so_without_failing(seed
     nameless = analysis._replace(mentions=analysis.mentions.iloc[:0], cues=analysis.cues.iloc[:0])
     page = html_report("seeds", load_articles(tmp_path).report, seeds_cleaned, nameless)
     assert "<h2>Attention over time</h2>" in page and page.endswith("</html>")
+
+
+def test_events_export_names_outlets_as_the_outlets_command_does_with_the_folders_table(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("KORWATCH_CACHE", str(tmp_path / "cache"))
+    folder = tmp_path / "berita"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Presiden Korea Selatan Yoon Suk Yeol mengecam Korea Utara atas peluncuran rudal "
+                                  "itu pada Selasa.\n", encoding="utf-8")
+    (folder / "metadata.csv").write_text("file,published,outlet\na.txt,2024-06-18,KMP\n", encoding="utf-8")
+    (folder / "outlets.csv").write_text("alias,outlet\nKMP,Kompas.com\n", encoding="utf-8")
+    assert main(["events-export", str(folder), "--csv", "--workers", "1"]) == 0
+    events = pd.read_csv(io.StringIO(capsys.readouterr().out), keep_default_na=False)
+    assert len(events) and set(events.outlet) == {"Kompas.com"}
+    assert main(["outlets", str(folder), "--freq", "all"]) == 0
+    assert set(pd.read_csv(io.StringIO(capsys.readouterr().out), keep_default_na=False).outlet) == {"Kompas.com"}

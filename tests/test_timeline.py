@@ -35,6 +35,8 @@ def first(text: str, published: str = "") -> tuple:
     ("diumumkan pada 14 Juni", ("14 Juni", "2024-06-14", "2024-06-14", "day", "reference")),
     ("disetujui pada Kamis (24/10/2024)", ("Kamis (24/10/2024)", "2024-10-24", "2024-10-24", "day", "explicit")),
     ("ditangkap pada (11/6)", ("11/6", "2024-06-11", "2024-06-11", "day", "reference")),
+    ("krisis moneter, Senin (13/7/98)", ("Senin (13/7/98)", "1998-07-13", "1998-07-13", "day", "explicit")),
+    ("disetujui pada Kamis (24/10/24)", ("Kamis (24/10/24)", "2024-10-24", "2024-10-24", "day", "explicit")),
     ("kunjungan September tahun lalu", ("September tahun lalu", "2023-09-01", "2023-09-30", "month", "reference")),
     ("kunjungan September lalu", ("September lalu", "2023-09-01", "2023-09-30", "month", "reference")),
     ("bertemu pekan lalu", ("pekan lalu", "2024-06-03", "2024-06-09", "week", "reference")),

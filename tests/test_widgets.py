@@ -98,6 +98,7 @@ def test_timeline_explorer_filters_entities_and_dates(seeds_cleaned, seeds_annot
     events = timeline(seeds_cleaned.articles, seeds_mentions, cues, seeds_annotations.sentences)
     explorer = TimelineExplorer(events)
     assert len(explorer.figure.axes) >= 3  # the axis breaks: 1961, 2000, 2018 and 2022-2024 get their own panels
+    assert (events.date == "").any() and len(explorer.events) == len(events)  # undated too, until dates are chosen
     explorer.entities.value = ("Kim Jong Un",)
     assert len(explorer.events) and all("Kim Jong Un" in names for names in explorer.events.entities)
     explorer.entities.value = ()

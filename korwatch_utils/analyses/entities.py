@@ -8,6 +8,7 @@ mention one canonical `entity` name; the other functions count them.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from functools import lru_cache
 from itertools import combinations
@@ -230,21 +231,30 @@ def find_known_names(articles: pd.DataFrame, mentions: pd.DataFrame, sentences: 
     aliases = load_aliases() if aliases is None else aliases
     pattern = _alias_pattern(tuple(aliases["alias"]))
     kinds = dict(zip(aliases["alias"], aliases["type"]))
-    bounds = {doc_id: group[["start_char", "end_char", "sent_id"]].to_numpy().tolist()
+    # Sentences and the model's mentions do not overlap: sorted by start, their ends are sorted too, and
+    # bisection finds what a match touches (an article of many sentences stays linear).
+    bounds = {doc_id: sorted(group[["start_char", "end_char", "sent_id"]].to_numpy().tolist())
               for doc_id, group in sentences.groupby("doc_id", sort=False)}
+    sentence_starts = {doc_id: [s for s, _, _ in rows] for doc_id, rows in bounds.items()}
     spans = defaultdict(list)
     for row in mentions[["doc_id", "start_char", "end_char"]].itertuples(index=False):
         spans[row.doc_id].append((row.start_char, row.end_char))
+    for found in spans.values():
+        found.sort()
+    span_starts = {doc_id: [s for s, _ in found] for doc_id, found in spans.items()}
+    span_ends = {doc_id: [e for _, e in found] for doc_id, found in spans.items()}
     added, replaced = [], set()
     for doc_id, text in zip(articles["doc_id"], articles["text"]):
         for match in pattern.finditer(text):
             start, end = match.span()
-            overlapping = [(s, e) for s, e in spans[doc_id] if s < end and start < e]
+            overlapping = spans[doc_id][bisect_right(span_ends.get(doc_id, []), start):
+                                        bisect_left(span_starts.get(doc_id, []), end)]
             if any(s < start or e > end or (s, e) == (start, end) for s, e in overlapping):
                 continue  # the model's span is longer, equal or crosses the name
-            sent_id = next((i for s, e, i in bounds.get(doc_id, []) if s <= start < e), None)
-            if sent_id is None:
+            index = bisect_right(sentence_starts.get(doc_id, []), start) - 1
+            if index < 0 or not start < bounds[doc_id][index][1]:
                 continue
+            sent_id = bounds[doc_id][index][2]
             replaced.update((doc_id, s, e) for s, e in overlapping)
             added.append({"doc_id": doc_id, "sent_id": sent_id, "start_char": start, "end_char": end,
                           "text": match.group(), "type": kinds[match.group()], "entity": match.group()})

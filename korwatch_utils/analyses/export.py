@@ -13,7 +13,8 @@ import pandas as pd
 
 from korwatch_utils.analyses.countries import country_code
 from korwatch_utils.data import read_csv
-from korwatch_utils.text.outlets import outlet_aliases, outlet_name
+from korwatch_utils.analyses.outlets import article_outlets
+from korwatch_utils.text.outlets import NO_OUTLET
 
 EVENT_FIELDS = ["event_id", "date", "date_ambiguous", "event_type", "category", "source_actor", "source_code",
                 "target_actor", "target_code", "doc_id", "outlet", "url", "sentence", "quote"]
@@ -44,12 +45,12 @@ def _types_by_category() -> dict[str, tuple[str, str]]:
 
 
 def coded_events(cues: pd.DataFrame, events: pd.DataFrame, references: pd.DataFrame, articles: pd.DataFrame,
-                 fmt: str = "plover") -> pd.DataFrame:
+                 fmt: str = "plover", *, aliases: dict[str, str] | None = None) -> pd.DataFrame:
     """One row per cue with a speaker or a target, in EVENT_FIELDS.
 
     date is the cue sentence's own date from the timeline, else the article's
-    reference date ('' when neither); outlet is the article's (`outlets.outlet_name`, '' when it names
-    none); date_ambiguous says it rests on an
+    reference date ('' when neither); outlet is the article's as `outlets.article_outlets` names it with
+    the outlet aliases given (default the shipped table; '' when it names none); date_ambiguous says it rests on an
     ambiguous reference. Actors keep korwatch's canonical names; their codes
     are ISO 3166-1 alpha-3 where the actor is a country.
     """
@@ -58,9 +59,8 @@ def coded_events(cues: pd.DataFrame, events: pd.DataFrame, references: pd.DataFr
              for row in events.itertuples(index=False) if row.date}
     reference = {row.doc_id: (row.reference, bool(row.ambiguous)) for row in references.itertuples(index=False)}
     urls = dict(zip(articles["doc_id"], articles["url"]))
-    aliases = outlet_aliases()
-    outlets = {doc: outlet_name(outlet, url, aliases)
-               for doc, outlet, url in zip(articles["doc_id"], articles["outlet"], articles["url"])}
+    named = article_outlets(articles, references, freq="all", aliases=aliases)
+    outlets = {doc: "" if outlet == NO_OUTLET else outlet for doc, outlet in zip(named["doc_id"], named["outlet"])}
     rows = []
     for cue in chosen.itertuples(index=False):
         day, ambiguous = dated.get((cue.doc_id, cue.sent_id)) or reference.get(cue.doc_id, ("", False))

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import calendar
 import re
+from bisect import bisect_left
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from dataclasses import dataclass
@@ -98,7 +99,8 @@ def _number(text: str) -> int:
 
 
 def _year(text: str) -> int:
-    return int(text) + (2000 if len(text) == 2 else 0)
+    """A written year; two digits as strptime's %y reads them (POSIX: 69-99 are 1969-1999, 00-68 2000-2068)."""
+    return datetime.strptime(text, "%y").year if len(text) == 2 else int(text)
 
 
 def _month_end(year: int, month: int) -> date:
@@ -793,6 +795,9 @@ def timeline(articles: pd.DataFrame, mentions: pd.DataFrame, cues: pd.DataFrame,
     dates_by_doc: dict[str, list] = defaultdict(list)
     for row in dates.itertuples(index=False):
         dates_by_doc[row.doc_id].append(row)
+    for found in dates_by_doc.values():
+        found.sort(key=lambda row: row.start_char)  # stable: the dates table's order (doc_id, start_char)
+    starts_by_doc = {doc_id: [row.start_char for row in found] for doc_id, found in dates_by_doc.items()}
     entities_by_sentence: dict[tuple, list] = defaultdict(list)
     for doc_id, sent_id, entity in zip(mentions["doc_id"], mentions["sent_id"], mentions["entity"]):
         if entity:
@@ -800,8 +805,9 @@ def timeline(articles: pd.DataFrame, mentions: pd.DataFrame, cues: pd.DataFrame,
     labels = stance_labels(cues)
     rows = []
     for sentence in sentences.itertuples(index=False):
-        inside = [d for d in dates_by_doc.get(sentence.doc_id, ())
-                  if sentence.start_char <= d.start_char < sentence.end_char]
+        starts = starts_by_doc.get(sentence.doc_id, [])  # bisection: an article of many sentences stays linear
+        inside = dates_by_doc.get(sentence.doc_id, [])[bisect_left(starts, sentence.start_char):
+                                                        bisect_left(starts, sentence.end_char)]
         if not inside:
             continue
         chosen = next((d for d in inside if d.date), inside[0])

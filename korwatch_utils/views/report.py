@@ -90,13 +90,15 @@ _OUTLETS_NOTE = ("Each article counts for its outlet (metadata, else the URL's h
                  "difference of two outlets over the periods both covered.")
 
 
-def html_report(source: str, load_report, cleaned, analysis, top_n: int = 20, pairs=None) -> str:
+def html_report(source: str, load_report, cleaned, analysis, top_n: int = 20, pairs=None,
+                outlet_aliases: dict[str, str] | None = None) -> str:
     """The report as one HTML page (figures inline as PNG), for sharing a run without Jupyter.
 
     Args:
         source: the input folder, for the heading.
         load_report: the load report; cleaned: the CleanResult; analysis: `analysis.Analysis`.
         pairs: `cooccurrence(analysis.mentions)` when the caller has it already.
+        outlet_aliases: the outlet alias table (`text.outlets.outlet_aliases`; default the shipped one).
     """
     table = entity_table(analysis.mentions)
     totals = entity_totals(table)
@@ -104,7 +106,7 @@ def html_report(source: str, load_report, cleaned, analysis, top_n: int = 20, pa
     matrix = stance_matrix(analysis.cues)
     attention = trends(analysis.mentions, analysis.cues, analysis.references)
     events = analysis.events
-    outlets = article_outlets(cleaned.articles, analysis.references, freq="all")
+    outlets = article_outlets(cleaned.articles, analysis.references, freq="all", aliases=outlet_aliases)
     by_outlet = outlet_attention(outlets, table)
     sections = [
         ("What was loaded", _load_section(load_report)),

@@ -190,7 +190,9 @@ class TimelineExplorer:
 
     def redraw(self, change=None) -> None:
         """Filter the events and redraw the timeline and the table."""
-        start, end = self.dates.value
+        start, end = self.dates.value or ("", "")
+        if self.dates.index == (0, len(self.dates.options) - 1):
+            start, end = "", ""  # the whole range: no date filter, so undated events stay in view
         self.events = filter_events(self.all_events, entities=self.entities.value, start=start or None,
                                     end=end or None, hide_ambiguous=self.hide_ambiguous.value)
         self.figure = timeline_chart(self.events, self.colour_by)
