@@ -110,13 +110,21 @@ def test_a_table_command_on_an_unchanged_folder_runs_no_model_and_answers_the_sa
     assert calls == []
 
 
-def test_a_store_answers_alone_when_its_folder_is_gone(capsys, copied_seeds, tmp_path):
+def test_a_store_answers_alone_when_its_folder_is_gone_and_is_only_read(capsys, copied_seeds, tmp_path, monkeypatch):
+    import duckdb
+
     store = tmp_path / "archive.duckdb"
     status, with_folder, _ = run_cli(capsys, "entity-totals", str(copied_seeds), "--store", str(store), "--workers", "1")
     assert status == 0 and store.is_file()
     copied_seeds.rename(tmp_path / "moved")
+    connect, modes = duckdb.connect, []
+    monkeypatch.setattr(duckdb, "connect", lambda path, **kwargs: modes.append(kwargs.get("read_only")) or
+                        connect(path, **kwargs))
     status, alone, err = run_cli(capsys, "entity-totals", "--store", str(store))
     assert status == 0 and alone == with_folder and "Kim Jong Un" in alone
+    for command in ("trends", "stance-matrix", "timeline", "quotes", "merged-spellings"):
+        assert run_cli(capsys, command, "--store", str(store))[0] == 0
+    assert modes and set(modes) == {True}  # DuckDB's read-only mode: the file is never written (read-only media too)
 
 
 def test_the_tables_notebooks_02_03_and_05_compute_are_commands_too(capsys, copied_seeds, tmp_path):

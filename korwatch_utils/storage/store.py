@@ -116,15 +116,19 @@ class Store:
 
         Args:
             migrate: bring a store of an older schema up to date, dropping the analysed tables that the next
-                sync makes again; False refuses such a store (and a file that is no korwatch store), so that
-                a store read without its folder keeps its rows.
+                sync makes again; False opens the store read-only, for queries: an older schema or a file
+                that is no korwatch store is refused, and nothing is ever written (a store on read-only media
+                can be read).
         """
         self.path = Path(path)
         self.busy_timeout = busy_timeout
+        self.read_only = not migrate
+        if self.read_only:
+            with self._connect() as con:
+                self._check_schema(con)
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as con:
-            if not migrate:
-                self._check_schema(con)
             self._ensure_schema(con)
 
     @contextmanager
@@ -134,7 +138,7 @@ class Store:
         waited, said = 0.0, False
         while True:
             try:
-                con = duckdb.connect(str(self.path))
+                con = duckdb.connect(str(self.path), read_only=self.read_only)
                 break
             except duckdb.IOException as error:  # another process holds the write lock
                 if "lock" not in str(error).lower():
@@ -157,7 +161,7 @@ class Store:
             con.close()
 
     def _check_schema(self, con) -> None:
-        """StoreError unless the file is a korwatch store of this schema (or a newer one, refused below)."""
+        """StoreError unless the file is a korwatch store of this schema."""
         has_meta = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'").fetchone()[0]
         row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() if has_meta else None
         if row is None:
@@ -166,6 +170,9 @@ class Store:
             raise StoreError(f"{self.path} was written by an older korwatch (schema {row[0]}, this one reads "
                              f"{SCHEMA_VERSION}); bring it up to date from its folder: korwatch run FOLDER --store "
                              f"{self.path}")
+        if int(row[0]) > SCHEMA_VERSION:
+            raise StoreError(f"{self.path} was written by a newer korwatch (schema {row[0]}, this one reads "
+                             f"{SCHEMA_VERSION}); upgrade korwatch")
 
     def _ensure_schema(self, con) -> None:
         con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
