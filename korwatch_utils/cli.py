@@ -73,8 +73,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except BrokenPipeError:  # e.g. `korwatch clean seeds | head`
         return 0
-    except Exception as error:  # duckdb's errors (a damaged block, a full disk) without importing duckdb here
-        if type(error).__module__.split(".")[0].lstrip("_") != "duckdb":
+    except Exception as error:
+        import duckdb  # imported here: only a failing command pays for it
+
+        if not isinstance(error, duckdb.Error):  # a damaged block, a full disk; anything else is a bug
             raise
         print(f"korwatch: error: the store cannot be read or written: {str(error).splitlines()[0]}", file=sys.stderr)
         return 2

@@ -39,7 +39,7 @@ class ClusterError(RuntimeError):
 
 def default_workers() -> int:
     """One worker per core this process may use, as many as memory allows at MEMORY_PER_WORKER each."""
-    import psutil  # installed with distributed
+    import psutil
     from dask.system import CPU_COUNT  # honours CPU affinity and container quotas
 
     return max(1, min(CPU_COUNT, int(psutil.virtual_memory().total // MEMORY_PER_WORKER)))
@@ -62,7 +62,7 @@ def worker_start_method() -> str:
     and a worker that starts holding a large folder's texts would count them against its memory limit.
     Elsewhere, and on any system but Linux, workers are spawned.
     """
-    import psutil  # installed with distributed
+    import psutil
 
     plain = "torch" not in sys.modules and "ipykernel" not in sys.modules and threading.active_count() == 1
     small = psutil.Process().memory_info().rss < MEMORY_PER_WORKER / 4

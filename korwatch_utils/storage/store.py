@@ -170,17 +170,18 @@ class Store:
             raise StoreError(f"{self.path} was written by an older korwatch (schema {row[0]}, this one reads "
                              f"{SCHEMA_VERSION}); bring it up to date from its folder: korwatch run FOLDER --store "
                              f"{self.path}")
-        if int(row[0]) > SCHEMA_VERSION:
-            raise StoreError(f"{self.path} was written by a newer korwatch (schema {row[0]}, this one reads "
-                             f"{SCHEMA_VERSION}); upgrade korwatch")
+        self._refuse_newer(int(row[0]))
+
+    def _refuse_newer(self, version: int) -> None:
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"{self.path} was written by a newer korwatch (schema {version}, this one reads "
+                             f"{SCHEMA_VERSION}); upgrade korwatch or delete the store to rebuild it")
 
     def _ensure_schema(self, con) -> None:
         con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
         row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         version = int(row[0]) if row else SCHEMA_VERSION
-        if version > SCHEMA_VERSION:
-            raise StoreError(f"{self.path} was written by a newer korwatch (schema {version}, this one reads "
-                             f"{SCHEMA_VERSION}); upgrade korwatch or delete the store to rebuild it")
+        self._refuse_newer(version)
         while version < SCHEMA_VERSION:
             for statement in MIGRATIONS[version]:
                 con.execute(statement)
